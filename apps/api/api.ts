@@ -1,0 +1,36 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { createValidationPipe } from './common/validation';
+import type { ApiRuntime } from './core/runtime';
+
+/** Builds the HTTP API (not yet listening): validation, errors, auth, OpenAPI at /docs and /docs-json. */
+export async function createApiApp(runtime: ApiRuntime): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useBodyParser('json', { limit: '1mb' });
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('信用业务流程服务 Credit Procedures API')
+      .setDescription(
+        'Objections (异议), commitments (信用承诺), rectification and interviews (限期整改、约谈), ' +
+          'credit repair (信用修复), list exit and joint reward and punishment (联合奖惩). ' +
+          'Every endpoint except /health needs a bearer token.',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

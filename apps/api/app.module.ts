@@ -1,0 +1,60 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditController } from './audit/audit.controller';
+import { AuditMiddleware } from './audit/audit.middleware';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenService } from './auth/tokens';
+import { ErrorFilter } from './common/error.filter';
+import { APP_CONFIG, ApiRuntime, TEMPORAL_CLIENT, TEMPORAL_PROBE, WORKER_STATUS } from './core/runtime';
+import { HealthController } from './health/health.controller';
+import { MeController } from './me/me.controller';
+
+/** Process-wide providers: configuration, Temporal client, worker status, token service. */
+@Global()
+@Module({})
+class RuntimeModule {
+  static register(runtime: ApiRuntime): DynamicModule {
+    const providers = [
+      { provide: APP_CONFIG, useValue: runtime.config },
+      { provide: TEMPORAL_CLIENT, useValue: runtime.temporal },
+      { provide: TEMPORAL_PROBE, useValue: runtime.temporalProbe },
+      { provide: WORKER_STATUS, useValue: runtime.workerStatus },
+      { provide: TokenService, useValue: runtime.tokens },
+    ];
+    return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuditMiddleware).forRoutes('*path');
+  }
+
+  static register(runtime: ApiRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.register(runtime),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: runtime.config.logLevel,
+            autoLogging: { ignore: (req) => req.url === '/health' },
+            redact: ['req.headers.authorization'],
+          },
+        }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...runtime.dataSource.options }),
+          dataSourceFactory: async () => runtime.dataSource,
+        }),
+      ],
+      controllers: [HealthController, MeController, AuditController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

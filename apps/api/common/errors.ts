@@ -1,0 +1,25 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/**
+ * An error a caseworker can act on: a stable machine code (UPPER_SNAKE) plus a Simplified Chinese
+ * message. Thrown by services; the global filter renders it as { code, message, details }.
+ */
+export class ApiError extends HttpException {
+  constructor(
+    status: HttpStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super({ code, message, details }, status);
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new ApiError(HttpStatus.BAD_REQUEST, code, message, details);
+export const notFound = (code: string, message: string, details?: unknown) =>
+  new ApiError(HttpStatus.NOT_FOUND, code, message, details);
+export const conflict = (code: string, message: string, details?: unknown) =>
+  new ApiError(HttpStatus.CONFLICT, code, message, details);
+export const unprocessable = (code: string, message: string, details?: unknown) =>
+  new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, code, message, details);

@@ -1,0 +1,55 @@
+import { ConfigError, loadConfig } from '../../infra/config/config';
+import { startStack } from '../../infra/stack';
+
+/**
+ * `npm start`: the whole service on embedded defaults (PostgreSQL, Temporal dev server, worker,
+ * API), or on external servers where DATABASE_URL / TEMPORAL_ADDRESS say so. Ctrl-C stops it all.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  console.log('信用业务流程服务 Credit Procedures 正在启动…');
+  const stack = await startStack(config, {
+    ready: (_component, line) => console.log(`  ✔ ${line}`),
+    log:
+      config.logLevel === 'debug' || config.logLevel === 'trace'
+        ? (line) => console.log(`    ${line}`)
+        : undefined,
+  });
+  if (stack.apiUrl) {
+    console.log(`  健康检查：${stack.apiUrl}/health`);
+    if (config.auth.embeddedKeys) {
+      console.log(
+        '  获取访问令牌：npm run token -- --role supervisor --department 信用办 --jurisdiction xinzheng',
+      );
+    }
+  }
+  console.log('已就绪。按 Ctrl-C 停止。');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n收到 ${signal}，正在停止…`);
+    stack.stop().then(
+      () => {
+        console.log('已停止。');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`停止时出错：${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    console.error(`启动失败：${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,7 @@
+import { AuditEvent1763856000000 } from './1763856000000-audit-event';
+
+/**
+ * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
+ * they run at start (`npm start`) and in tests. Add new ones at the end.
+ */
+export const MIGRATIONS = [AuditEvent1763856000000];

@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { createApiApp } from '../apps/api/api';
+import { loadSigningKeys } from '../apps/api/auth/signing-keys';
+import { TokenService } from '../apps/api/auth/tokens';
+import { createCreditWorker, CreditWorker } from '../apps/worker/worker';
+import type { AppConfig } from './config/config';
+import { openDatabase } from './database/data-source';
+import { ensureDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { connectTemporalClient } from './temporal/client';
+import { startEmbeddedTemporal } from './temporal/embedded-temporal';
+import { NO_LOCAL_WORKER } from './temporal/worker-status';
+
+export interface StackEvents {
+  /** One line per component as it comes up (what, where). */
+  ready(component: 'database' | 'temporal' | 'worker' | 'api', line: string): void;
+  log?(line: string): void;
+}
+
+export interface RunningStack {
+  config: AppConfig;
+  dataSource: DataSource;
+  temporalAddress: string;
+  tokens: TokenService;
+  worker?: CreditWorker;
+  api?: INestApplication;
+  apiUrl?: string;
+  stop(): Promise<void>;
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+/**
+ * Brings up the whole service in dependency order: PostgreSQL (embedded unless DATABASE_URL),
+ * migrations, Temporal (embedded dev server unless TEMPORAL_ADDRESS), worker, API. Stops in
+ * reverse order; a failure part-way stops what was already started.
+ */
+export async function startStack(
+  config: AppConfig,
+  events: StackEvents,
+  parts: { worker?: boolean; api?: boolean } = {},
+): Promise<RunningStack> {
+  const stops: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((err: unknown) => events.log?.(`stop failed: ${String(err)}`));
+    }
+    stops.length = 0;
+  };
+  try {
+    let databaseUrl = config.database.url;
+    if (!databaseUrl) {
+      const dataDir = path.join(config.dataDir, 'postgres');
+      const pg = await startEmbeddedPostgres({
+        dataDir,
+        port: config.database.embeddedPort,
+        onLog: events.log,
+      });
+      stops.push(() => pg.stop());
+      await ensureDatabase(pg.url, config.database.name);
+      databaseUrl = pg.urlFor(config.database.name);
+      events.ready('database', `PostgreSQL（嵌入式）  ${redactUrl(databaseUrl)}  数据目录 ${dataDir}`);
+    } else {
+      events.ready('database', `PostgreSQL（外部）    ${redactUrl(databaseUrl)}`);
+    }
+    const dataSource = await openDatabase(databaseUrl);
+    // The Nest app's TypeORM module may already have closed the pool when the API stopped.
+    stops.push(async () => (dataSource.isInitialized ? dataSource.destroy() : undefined));
+
+    let temporalAddress = config.temporal.address;
+    if (!temporalAddress) {
+      const temporal = await startEmbeddedTemporal({
+        port: config.temporal.embeddedPort,
+        namespace: config.temporal.namespace,
+        dataDir: path.join(config.dataDir, 'temporal'),
+        onLog: events.log,
+      });
+      stops.push(() => temporal.stop());
+      temporalAddress = temporal.address;
+      events.ready(
+        'temporal',
+        `Temporal（开发服务器） ${temporalAddress}  命名空间 ${config.temporal.namespace}`,
+      );
+    } else {
+      events.ready(
+        'temporal',
+        `Temporal（外部集群）   ${temporalAddress}  命名空间 ${config.temporal.namespace}`,
+      );
+    }
+    const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace);
+    stops.push(() => temporal.close());
+
+    const tokens = new TokenService(loadSigningKeys(config.auth), config.auth);
+    const running: RunningStack = { config, dataSource, temporalAddress, tokens, stop: stopAll };
+
+    if (parts.worker ?? config.temporal.startWorker) {
+      const worker = await createCreditWorker({
+        address: temporalAddress,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        dataSource,
+      });
+      const done = worker.run();
+      done.catch((err: unknown) => events.log?.(`worker stopped with an error: ${String(err)}`));
+      stops.push(() => worker.shutdown());
+      running.worker = worker;
+      events.ready('worker', `Worker                任务队列 ${config.temporal.taskQueue}`);
+    }
+
+    if (parts.api ?? true) {
+      const api = await createApiApp({
+        config,
+        dataSource,
+        temporal: temporal.client,
+        temporalProbe: temporal.probe,
+        workerStatus: running.worker ?? NO_LOCAL_WORKER,
+        tokens,
+      });
+      await api.listen(config.http.port, config.http.host);
+      stops.push(() => api.close());
+      running.api = api;
+      running.apiUrl = `http://localhost:${config.http.port}`;
+      events.ready('api', `API                   ${running.apiUrl}  （接口文档 ${running.apiUrl}/docs）`);
+    }
+    return running;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

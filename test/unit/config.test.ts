@@ -1,0 +1,52 @@
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from '../../infra/config/config';
+
+describe('typed configuration', () => {
+  it('runs everything embedded when no external addresses are given', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config.database.url).toBeUndefined();
+    expect(config.temporal.address).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+    expect(config.temporal.namespace).toBe('default');
+    expect(config.dataDir).toBe(path.resolve('/srv/app', '.data'));
+    expect(config.auth.embeddedKeys).toBe(true);
+    expect(config.auth.privateKeyFile).toBe('/srv/app/.data/auth/jwt-private.pem');
+  });
+
+  it('switches to external PostgreSQL and Temporal when their addresses are set', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://credit:pw@db.internal:5432/credit',
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_NAMESPACE: 'credit-prod',
+      PORT: '8080',
+    });
+    expect(config.database.url).toBe('postgres://credit:pw@db.internal:5432/credit');
+    expect(config.temporal.address).toBe('temporal.internal:7233');
+    expect(config.temporal.namespace).toBe('credit-prod');
+    expect(config.http.port).toBe(8080);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT/],
+    ['PORT', '70000', /PORT must be between 1 and 65535/],
+    ['DATABASE_URL', 'mysql://x@y/z', /DATABASE_URL must start with postgres/],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL must be a URL/],
+    ['TEMPORAL_ADDRESS', 'http://temporal', /TEMPORAL_ADDRESS must be host:port/],
+    ['TEMPORAL_NAMESPACE', 'bad namespace!', /TEMPORAL_NAMESPACE/],
+    ['START_WORKER', 'maybe', /START_WORKER.*true or false/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+  ])('fails fast naming %s when it is %j', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', TEMPORAL_ADDRESS: 'nope' });
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).issues).toHaveLength(2);
+    }
+  });
+});

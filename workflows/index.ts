@@ -1,0 +1,5 @@
+/**
+ * Every workflow the worker runs. The worker bundles this file for Temporal's deterministic
+ * sandbox, so it (and everything it imports) must stay free of Node, NestJS and I/O.
+ */
+export {};
