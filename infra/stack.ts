@@ -22,7 +22,8 @@ export interface RunningStack {
   config: AppConfig;
   dataSource: DataSource;
   temporalAddress: string;
-  tokens: TokenService;
+  /** Present when the API runs (the worker alone needs no signing keys). */
+  tokens?: TokenService;
   worker?: CreditWorker;
   api?: INestApplication;
   apiUrl?: string;
@@ -95,8 +96,7 @@ export async function startStack(
     const temporal = await connectTemporalClient(temporalAddress, config.temporal.namespace);
     stops.push(() => temporal.close());
 
-    const tokens = new TokenService(loadSigningKeys(config.auth), config.auth);
-    const running: RunningStack = { config, dataSource, temporalAddress, tokens, stop: stopAll };
+    const running: RunningStack = { config, dataSource, temporalAddress, stop: stopAll };
 
     if (parts.worker ?? config.temporal.startWorker) {
       const worker = await createCreditWorker({
@@ -113,6 +113,8 @@ export async function startStack(
     }
 
     if (parts.api ?? true) {
+      const tokens = new TokenService(loadSigningKeys(config.auth), config.auth);
+      running.tokens = tokens;
       const api = await createApiApp({
         config,
         dataSource,
