@@ -1,16 +1,27 @@
 import type { DataSource } from 'typeorm';
+import type { NotificationChannel } from '../infra/database/entities/notification.entity';
+import { LogNotificationAdapter, NotificationAdapter } from './notifications/adapters';
+import { createNotificationActivities } from './notifications/notifications';
 
 /** What activity implementations need from the outside world. */
 export interface ActivityDeps {
   dataSource: DataSource;
+  /** Channel adapters (SMS, e-mail, WeChat ...); channels without one use the log adapter. */
+  notificationAdapters?: Partial<Record<NotificationChannel, NotificationAdapter>>;
 }
 
 /**
  * Builds every activity with its dependencies (`createActivities(deps)`), so activities can be
  * tested without a framework and the worker wires them in one place. Procedures add theirs here.
  */
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createNotificationActivities({
+      dataSource: deps.dataSource,
+      adapters: deps.notificationAdapters ?? {},
+      fallback: new LogNotificationAdapter(),
+    }),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
