@@ -1,7 +1,9 @@
 import { AuditEvent } from './audit-event.entity';
+import { CalendarYearVersion } from './calendar/calendar-year-version.entity';
 import { Notification } from './notification.entity';
+import { PolicyVersionRow } from './policy/policy-version.entity';
 
 /** Every TypeORM entity of the service. Add new ones here (one line each). */
-export const ENTITIES = [AuditEvent, Notification];
+export const ENTITIES = [AuditEvent, Notification, CalendarYearVersion, PolicyVersionRow];
 
-export { AuditEvent, Notification };
+export { AuditEvent, CalendarYearVersion, Notification, PolicyVersionRow };

@@ -1,8 +1,13 @@
 import { AuditEvent1763856000000 } from './1763856000000-audit-event';
 import { Notification1763856100000 } from './1763856100000-notification';
+import { CalendarAndPolicy1763856200000 } from './1763856200000-calendar-and-policy';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
  * they run at start (`npm start`) and in tests. Add new ones at the end.
  */
-export const MIGRATIONS = [AuditEvent1763856000000, Notification1763856100000];
+export const MIGRATIONS = [
+  AuditEvent1763856000000,
+  Notification1763856100000,
+  CalendarAndPolicy1763856200000,
+];
