@@ -12,7 +12,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    logging: false, // failures surface as exceptions; the API's error filter logs unexpected ones
     extra: { max: 10, application_name: 'credit-procedures' },
   };
 }
