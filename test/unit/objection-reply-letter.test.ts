@@ -1,0 +1,59 @@
+import { chineseDate, renderReplyLetter, ReplyLetterInput } from '../../workflows/objection/reply-letter';
+
+const base: ReplyLetterInput = {
+  caseNo: '新民异〔2026〕第0007号',
+  officeName: '新郑市民政局办公室',
+  applicant: {
+    name: '张三',
+    contact: '13800000000',
+    subjectCode: '91410184MA44XXXX0X',
+    subjectName: '新郑市某养老服务有限公司',
+  },
+  receivedAt: '2026-09-29T02:00:00.000Z',
+  recordDescription: '行政处罚决定书 新民罚〔2026〕12号',
+  grounds: ['facts-wrong', 'other'],
+  outcome: 'upheld',
+  opinion: '经复核执法案卷，违法事实清楚，证据确实充分。',
+  providerDepartment: '社会组织管理科',
+  suspendedMeasures: [],
+  reputationRestoration: false,
+  issuedAt: '2026-10-15T08:00:00.000Z',
+};
+
+describe('objection reply letter (异议处理结果告知书)', () => {
+  it('dates instants in Beijing time, across the UTC day boundary', () => {
+    expect(chineseDate('2026-09-30T16:30:00.000Z')).toBe('2026年10月1日');
+    expect(chineseDate('2026-09-30T15:59:59.999Z')).toBe('2026年9月30日');
+  });
+
+  it('states the result, the reasons, the grounds and the further remedies', () => {
+    const text = renderReplyLetter(base);
+    expect(text).toContain('异议处理结果告知书');
+    expect(text).toContain('（新民异〔2026〕第0007号）');
+    expect(text).toContain('2026年9月29日受理');
+    expect(text).toContain('异议理由为：事实认定有误、其他理由');
+    expect(text).toContain('经核实信息无误，维持原记录');
+    expect(text).toContain('违法事实清楚');
+    expect(text).toContain('继续有效');
+    expect(text).toContain('行政复议');
+    expect(text.trim().endsWith('2026年10月15日')).toBe(true);
+  });
+
+  it('lists corrected values and lifts suspended measures when the record was corrected', () => {
+    const text = renderReplyLetter({
+      ...base,
+      outcome: 'corrected',
+      correctedValues: { 处罚金额: '2000元' },
+      suspendedMeasures: ['限制参与政府采购'],
+    });
+    expect(text).toContain('处罚金额更正为“2000元”');
+    expect(text).toContain('（限制参与政府采购）自即日起解除');
+  });
+
+  it('reinstates suspended measures when the record is upheld, and mentions reputation restoration when due', () => {
+    expect(renderReplyLetter({ ...base, suspendedMeasures: ['限制评优评先'] })).toContain('自即日起恢复执行');
+    const revoked = renderReplyLetter({ ...base, outcome: 'revoked', reputationRestoration: true });
+    expect(revoked).toContain('已撤销');
+    expect(revoked).toContain('恢复信誉、消除不良影响');
+  });
+});

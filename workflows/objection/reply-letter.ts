@@ -1,0 +1,81 @@
+import { Applicant, GROUND_NAMES_ZH, ObjectionGround, OUTCOME_NAMES_ZH, VerificationOutcome } from './types';
+
+/** Beijing time has no daylight saving: a fixed +8 hours turns an instant into a local date. */
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/** `2026-10-09T15:59:59.999Z` → `2026年10月9日` (the date in Asia/Shanghai). */
+export function chineseDate(instant: string): string {
+  const local = new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS);
+  return `${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
+}
+
+export interface ReplyLetterInput {
+  caseNo: string;
+  officeName: string;
+  applicant: Applicant;
+  receivedAt: string;
+  recordDescription: string;
+  grounds: ObjectionGround[];
+  outcome: VerificationOutcome;
+  /** The provider's written opinion (核查意见), the reasons of the decision. */
+  opinion: string;
+  providerDepartment: string;
+  /** For corrected records: what the record says now. */
+  correctedValues?: Record<string, string>;
+  /** Measures that were suspended during verification, reinstated or lifted now. */
+  suspendedMeasures: string[];
+  /** A punishment was applied wrongly: reputation restoration (恢复信誉) has been opened. */
+  reputationRestoration: boolean;
+  issuedAt: string;
+}
+
+/**
+ * 异议处理结果告知书: the written, reasoned reply to the applicant. Plain text, so it can be
+ * printed, sent by e-mail or archived as is; the wording follows the seeds' duty to state the
+ * result, the reasons, what was done and the applicant's further remedies.
+ */
+export function renderReplyLetter(input: ReplyLetterInput): string {
+  const lines: string[] = [];
+  lines.push('异议处理结果告知书');
+  lines.push(`（${input.caseNo}）`);
+  lines.push('');
+  lines.push(`${input.applicant.name}：`);
+  lines.push(
+    `    本机关于${chineseDate(input.receivedAt)}受理你（单位）对“${input.recordDescription}”` +
+      `（信用主体：${input.applicant.subjectName}，${input.applicant.subjectCode}）提出的信用信息异议申请，` +
+      `异议理由为：${input.grounds.map((g) => GROUND_NAMES_ZH[g]).join('、')}。`,
+  );
+  lines.push(`    经转请信息提供单位${input.providerDepartment}核查，现将处理结果告知如下：`);
+  lines.push(`    一、处理结果：${OUTCOME_NAMES_ZH[input.outcome]}。`);
+  lines.push(`    二、理由：${input.opinion.trim()}`);
+  if (
+    input.outcome === 'corrected' &&
+    input.correctedValues &&
+    Object.keys(input.correctedValues).length > 0
+  ) {
+    const changes = Object.entries(input.correctedValues)
+      .map(([field, value]) => `${field}更正为“${value}”`)
+      .join('；');
+    lines.push(`    三、更正内容：${changes}。更正结果已同步至信用信息共享平台。`);
+  } else if (input.outcome === 'revoked') {
+    lines.push('    三、该信用记录已撤销，并已通知各共享和公示渠道同步撤销。');
+  } else {
+    lines.push('    三、该信用记录继续有效，依法继续记录、公示和使用。');
+  }
+  if (input.suspendedMeasures.length > 0) {
+    const measures = input.suspendedMeasures.join('、');
+    lines.push(
+      input.outcome === 'upheld'
+        ? `    四、核查期间暂停执行的惩戒措施（${measures}）自即日起恢复执行。`
+        : `    四、核查期间暂停执行的惩戒措施（${measures}）自即日起解除。`,
+    );
+  }
+  if (input.reputationRestoration) {
+    lines.push('    因错误实施惩戒措施影响你（单位）合法权益的，相关部门将采取措施恢复信誉、消除不良影响。');
+  }
+  lines.push('    如对本处理结果仍有异议，可自收到本告知书之日起依法申请行政复议或者提起行政诉讼。');
+  lines.push('');
+  lines.push(`${input.officeName}`);
+  lines.push(chineseDate(input.issuedAt));
+  return lines.join('\n');
+}
