@@ -1,9 +1,18 @@
 import { AuditEvent } from './audit-event.entity';
 import { CalendarYearVersion } from './calendar/calendar-year-version.entity';
 import { Notification } from './notification.entity';
+import { ObjectionCase } from './objection/objection-case.entity';
+import { ObjectionEvent } from './objection/objection-event.entity';
 import { PolicyVersionRow } from './policy/policy-version.entity';
 
 /** Every TypeORM entity of the service. Add new ones here (one line each). */
-export const ENTITIES = [AuditEvent, Notification, CalendarYearVersion, PolicyVersionRow];
+export const ENTITIES = [
+  AuditEvent,
+  Notification,
+  CalendarYearVersion,
+  PolicyVersionRow,
+  ObjectionCase,
+  ObjectionEvent,
+];
 
-export { AuditEvent, CalendarYearVersion, Notification, PolicyVersionRow };
+export { AuditEvent, CalendarYearVersion, Notification, ObjectionCase, ObjectionEvent, PolicyVersionRow };

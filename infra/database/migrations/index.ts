@@ -1,6 +1,7 @@
 import { AuditEvent1763856000000 } from './1763856000000-audit-event';
 import { Notification1763856100000 } from './1763856100000-notification';
 import { CalendarAndPolicy1763856200000 } from './1763856200000-calendar-and-policy';
+import { ObjectionCase1763856300000 } from './1763856300000-objection-case';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
