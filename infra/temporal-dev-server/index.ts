@@ -1,0 +1,39 @@
+import { Engine } from './src/engine';
+import { startGrpcServer } from './src/server';
+
+export interface DevServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  ip?: string;
+  namespaces?: string[];
+  log?: (line: string) => void;
+}
+
+export interface DevServerHandle {
+  /** host:port for `Connection.connect({ address })`. */
+  address: string;
+  port: number;
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the Temporal-compatible development server in this process. The official SDK connects
+ * to `address` unchanged. Not a production engine: production uses a real Temporal cluster.
+ */
+export async function start(options: DevServerOptions = {}): Promise<DevServerHandle> {
+  const log = options.log ?? (() => undefined);
+  const engine = new Engine({ log });
+  for (const ns of new Set(['default', ...(options.namespaces ?? [])])) engine.registerNamespace(ns);
+  const ip = options.ip ?? '127.0.0.1';
+  const grpcServer = await startGrpcServer(engine, {}, ip, options.port ?? 7233, log);
+  return {
+    address: `${ip}:${grpcServer.port}`,
+    port: grpcServer.port,
+    engine,
+    stop: async () => {
+      engine.stop();
+      await grpcServer.shutdown();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { start } from '../index';
+
+/**
+ * Accepts the argument forms @temporalio/testing passes to the official binaries:
+ *   server start-dev --port N --namespace NS --ip IP [--db-filename F] [--headless|--ui-port N]
+ *                    [--log-level L] [--dynamic-config-value K=V]...
+ *   <port> [extra args]          (the Java test server's form)
+ */
+export interface CliOptions {
+  port: number;
+  ip: string;
+  namespaces: string[];
+  dbFilename?: string;
+  logLevel: string;
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const options: CliOptions = { port: 7233, ip: '127.0.0.1', namespaces: [], logLevel: 'warn' };
+  if (argv.length > 0 && /^\d+$/.test(argv[0])) {
+    options.port = Number(argv[0]);
+    return options;
+  }
+  const args = [...argv];
+  if (args[0] === 'server') args.shift();
+  if (args[0] === 'start-dev') args.shift();
+  const needValue = (flag: string) => {
+    const value = args.shift();
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    return value;
+  };
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    const [flag, inline] =
+      arg.includes('=') && arg.startsWith('--')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    const value = () => inline ?? needValue(flag);
+    switch (flag) {
+      case '--port':
+      case '-p':
+        options.port = Number(value());
+        if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
+          throw new Error(`invalid port`);
+        break;
+      case '--ip':
+        options.ip = value();
+        break;
+      case '--namespace':
+      case '-n':
+        options.namespaces.push(value());
+        break;
+      case '--db-filename':
+      case '-f':
+        options.dbFilename = value();
+        break;
+      case '--log-level':
+        options.logLevel = value();
+        break;
+      case '--ui-port':
+      case '--ui-ip':
+      case '--dynamic-config-value':
+      case '--search-attribute':
+      case '--log-format':
+      case '--metrics-port':
+      case '--http-port':
+        value();
+        break;
+      case '--headless':
+        break;
+      default:
+        throw new Error(`unknown argument ${arg}`);
+    }
+  }
+  return options;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (err) {
+    console.error(`temporal-dev-server: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const verbose = options.logLevel === 'debug' || options.logLevel === 'info';
+  const handle = await start({
+    port: options.port,
+    ip: options.ip,
+    namespaces: options.namespaces,
+    log: verbose
+      ? (line) => console.error(line)
+      : (line) => line.startsWith('internal error') && console.error(line),
+  });
+  console.log(
+    `temporal-dev-server listening on ${handle.address} (namespaces: ${['default', ...options.namespaces].join(', ')}; storage: memory)`,
+  );
+  const stop = () => {
+    void handle.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

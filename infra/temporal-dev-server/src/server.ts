@@ -1,0 +1,139 @@
+import * as grpc from '@grpc/grpc-js';
+import type * as protobuf from 'protobufjs';
+import { Engine } from './engine';
+import { RpcError } from './errors';
+import { decode, encode, Msg, root } from './proto';
+import { Handler, workflowServiceHandlers } from './service';
+
+const SERVICES = {
+  workflow: 'temporal.api.workflowservice.v1.WorkflowService',
+  operator: 'temporal.api.operatorservice.v1.OperatorService',
+  test: 'temporal.api.testservice.v1.TestService',
+  health: 'grpc.health.v1.Health',
+} as const;
+
+function serviceDefinition(serviceName: string): grpc.ServiceDefinition {
+  const service = root.lookupService(serviceName);
+  const definition: Record<string, grpc.MethodDefinition<Msg, Msg>> = {};
+  for (const method of Object.values(service.methods) as protobuf.Method[]) {
+    method.resolve();
+    const requestType = method.resolvedRequestType!;
+    const responseType = method.resolvedResponseType!;
+    definition[method.name] = {
+      path: `/${serviceName}/${method.name}`,
+      requestStream: !!method.requestStream,
+      responseStream: !!method.responseStream,
+      requestSerialize: (value: Msg) => encode(requestType, value),
+      requestDeserialize: (buf: Buffer) => decode(requestType, buf),
+      responseSerialize: (value: Msg) => encode(responseType, value),
+      responseDeserialize: (buf: Buffer) => decode(responseType, buf),
+    };
+  }
+  return definition;
+}
+
+function toServiceError(
+  err: unknown,
+  method: string,
+  log: (line: string) => void,
+): Partial<grpc.ServiceError> {
+  if (err instanceof RpcError) {
+    const metadata = new grpc.Metadata();
+    const details = err.statusDetails();
+    if (details) metadata.set('grpc-status-details-bin', details);
+    return { code: err.code, details: err.message, metadata };
+  }
+  log(`internal error in ${method}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return {
+    code: grpc.status.INTERNAL,
+    details: `internal error in ${method}: ${err instanceof Error ? err.message : String(err)}`,
+  };
+}
+
+function implementation(
+  serviceName: string,
+  handlers: Record<string, Handler>,
+  log: (line: string) => void,
+): grpc.UntypedServiceImplementation {
+  const service = root.lookupService(serviceName);
+  const impl: grpc.UntypedServiceImplementation = {};
+  for (const name of Object.keys(service.methods)) {
+    const handler = handlers[name];
+    impl[name] = (call: grpc.ServerUnaryCall<Msg, Msg>, callback: grpc.sendUnaryData<Msg>) => {
+      if (!handler) {
+        callback({
+          code: grpc.status.UNIMPLEMENTED,
+          details: `${serviceName}/${name} is not implemented by temporal-dev-server`,
+        });
+        return;
+      }
+      const cancellers: Array<() => void> = [];
+      call.on('cancelled', () => cancellers.forEach((fn) => fn()));
+      let result: Promise<Msg> | Msg;
+      try {
+        result = handler(call.request ?? {}, (fn) => cancellers.push(fn));
+      } catch (err) {
+        callback(toServiceError(err, name, log));
+        return;
+      }
+      Promise.resolve(result).then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(toServiceError(err, name, log)),
+      );
+    };
+  }
+  return impl;
+}
+
+export interface GrpcServerHandle {
+  port: number;
+  server: grpc.Server;
+  shutdown(): Promise<void>;
+}
+
+export async function startGrpcServer(
+  engine: Engine,
+  extraHandlers: { operator?: Record<string, Handler>; test?: Record<string, Handler> },
+  host: string,
+  port: number,
+  log: (line: string) => void,
+): Promise<GrpcServerHandle> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 128 * 1024 * 1024,
+    'grpc.max_send_message_length': 128 * 1024 * 1024,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
+  server.addService(
+    serviceDefinition(SERVICES.workflow),
+    implementation(SERVICES.workflow, workflowServiceHandlers(engine), log),
+  );
+  server.addService(
+    serviceDefinition(SERVICES.operator),
+    implementation(SERVICES.operator, extraHandlers.operator ?? {}, log),
+  );
+  server.addService(
+    serviceDefinition(SERVICES.test),
+    implementation(SERVICES.test, extraHandlers.test ?? {}, log),
+  );
+  server.addService(
+    serviceDefinition(SERVICES.health),
+    implementation(SERVICES.health, { Check: () => ({ status: 1 }) }, log),
+  );
+  const boundPort = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return {
+    port: boundPort,
+    server,
+    shutdown: () =>
+      new Promise<void>((resolve) => {
+        server.tryShutdown(() => resolve());
+        setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000).unref();
+      }),
+  };
+}

@@ -1,0 +1,387 @@
+import { status } from '@grpc/grpc-js';
+import { decodeToken, Engine, POLL_INTERVAL_MS } from './engine';
+import { ExecutionStatus, HistoryEventFilterType, TaskQueueType, UpdateStage } from './enums';
+import { invalidArgument, RpcError } from './errors';
+import { durationMs, Msg, toTimestamp } from './proto';
+
+/** A unary handler: request in, response out; `onCancel` registers clean-up for long polls. */
+export type Handler = (request: Msg, onCancel: (fn: () => void) => void) => Promise<Msg> | Msg;
+
+const SERVER_VERSION = '1.28.0-credit-dev';
+
+function executionInfo(engine: Engine, run: ReturnType<Engine['findRun']>): Msg {
+  return {
+    execution: { workflowId: run.workflowId, runId: run.runId },
+    type: run.workflowType,
+    startTime: toTimestamp(run.startTime),
+    closeTime: run.closeTime ? toTimestamp(run.closeTime) : undefined,
+    status: run.status,
+    historyLength: run.nextEventId - 1,
+    executionTime: toTimestamp(run.executionTime),
+    memo: run.memo,
+    searchAttributes: run.searchAttributes,
+    taskQueue: run.taskQueue,
+    parentNamespaceId: run.parent?.namespace,
+    parentExecution: run.parent ? { workflowId: run.parent.workflowId, runId: run.parent.runId } : undefined,
+    rootExecution: undefined,
+    firstRunId: run.firstExecutionRunId,
+    historySizeBytes: run.historySizeBytes,
+    stateTransitionCount: run.nextEventId - 1,
+  };
+}
+
+/** The WorkflowService methods this server answers; everything else is UNIMPLEMENTED. */
+export function workflowServiceHandlers(engine: Engine): Record<string, Handler> {
+  const longPoll = <T>(
+    register: (deliver: (v: T | undefined) => void) => () => void,
+    onCancel: (fn: () => void) => void,
+  ) =>
+    new Promise<T | undefined>((resolve) => {
+      let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      let withdraw: (() => void) | undefined;
+      const finish = (v: T | undefined) => {
+        if (done) return;
+        done = true;
+        if (timer) clearTimeout(timer);
+        withdraw?.();
+        resolve(v);
+      };
+      // A task may be handed over synchronously, before register() returns.
+      withdraw = register(finish);
+      if (done) {
+        withdraw();
+        return;
+      }
+      timer = setTimeout(() => finish(undefined), POLL_INTERVAL_MS);
+      onCancel(() => finish(undefined));
+    });
+
+  return {
+    GetSystemInfo: () => ({
+      serverVersion: SERVER_VERSION,
+      capabilities: {
+        signalAndQueryHeader: true,
+        internalErrorDifferentiation: true,
+        activityFailureIncludeHeartbeat: true,
+        supportsSchedules: false,
+        encodedFailureAttributes: true,
+        buildIdBasedVersioning: false,
+        upsertMemo: true,
+        eagerWorkflowStart: false,
+        sdkMetadata: true,
+        countGroupByExecutionStatus: true,
+      },
+    }),
+
+    GetClusterInfo: () => ({
+      supportedClients: {},
+      serverVersion: SERVER_VERSION,
+      clusterId: 'credit-dev',
+      clusterName: 'temporal-dev-server',
+      historyShardCount: 1,
+      persistenceStore: 'memory',
+      visibilityStore: 'memory',
+    }),
+
+    RegisterNamespace: (req) => {
+      if (!req.namespace) throw invalidArgument('Namespace not set on request.');
+      engine.registerNamespace(
+        req.namespace,
+        durationMs(req.workflowExecutionRetentionPeriod),
+        req.description,
+      );
+      return {};
+    },
+
+    DescribeNamespace: (req) => {
+      const name =
+        req.namespace || [...engine.namespaces.entries()].find(([, n]) => n.namespaceInfo.id === req.id)?.[0];
+      return engine.namespaces.get(engine.requireNamespace(name))!;
+    },
+
+    ListNamespaces: () => ({ namespaces: [...engine.namespaces.values()] }),
+
+    StartWorkflowExecution: (req) => {
+      const { run, started } = engine.startWorkflow(req);
+      return { runId: run.runId, started, status: run.status };
+    },
+
+    SignalWithStartWorkflowExecution: (req) => {
+      const namespace = engine.requireNamespace(req.namespace);
+      const signal = {
+        signalName: req.signalName,
+        input: req.signalInput,
+        identity: req.identity,
+        header: req.header,
+      };
+      let existing;
+      try {
+        existing = engine.findRun(namespace, { workflowId: req.workflowId });
+      } catch {
+        existing = undefined;
+      }
+      if (existing && existing.status === ExecutionStatus.RUNNING) {
+        engine.signal(existing, { ...signal, requestId: req.requestId });
+        return { runId: existing.runId, started: false };
+      }
+      const { run } = engine.startWorkflow(req, { signal });
+      return { runId: run.runId, started: true };
+    },
+
+    SignalWorkflowExecution: (req) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.workflowExecution);
+      engine.signal(run, req);
+      return {};
+    },
+
+    RequestCancelWorkflowExecution: (req) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.workflowExecution);
+      if (req.firstExecutionRunId && run.firstExecutionRunId !== req.firstExecutionRunId) {
+        throw new RpcError(
+          status.NOT_FOUND,
+          'workflow execution not found for the given first execution run id',
+        );
+      }
+      engine.requestCancel(run, req);
+      return {};
+    },
+
+    TerminateWorkflowExecution: (req) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.workflowExecution);
+      engine.terminate(run, req.reason, req.details, req.identity);
+      return {};
+    },
+
+    DescribeWorkflowExecution: (req) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
+      const pendingActivities = [...run.activities.values()].map((a) => ({
+        activityId: a.activityId,
+        activityType: a.activityType,
+        state: a.cancelRequested ? 3 : a.startedTime !== undefined ? 2 : 1,
+        heartbeatDetails: a.heartbeatDetails,
+        lastHeartbeatTime: a.lastHeartbeatTime ? toTimestamp(a.lastHeartbeatTime) : undefined,
+        lastStartedTime: a.startedTime ? toTimestamp(a.startedTime) : undefined,
+        attempt: a.attempt,
+        maximumAttempts: a.retryPolicy.maximumAttempts,
+        scheduledTime: toTimestamp(a.currentAttemptScheduledTime),
+        expirationTime: a.scheduleToCloseMs ? toTimestamp(a.scheduledTime + a.scheduleToCloseMs) : undefined,
+        lastFailure: a.lastFailure,
+        lastWorkerIdentity: a.startedIdentity,
+      }));
+      const pendingChildren = [...run.children.values()].map((c) => ({
+        workflowId: c.workflowId,
+        runId: c.runId,
+        workflowTypeName: c.workflowType?.name,
+        initiatedId: c.initiatedEventId,
+        parentClosePolicy: c.parentClosePolicy,
+      }));
+      return {
+        executionConfig: {
+          taskQueue: { name: run.taskQueue, kind: 1 },
+          workflowExecutionTimeout: run.executionTimeoutMs
+            ? { seconds: run.executionTimeoutMs / 1000 }
+            : undefined,
+          workflowRunTimeout: run.runTimeoutMs ? { seconds: run.runTimeoutMs / 1000 } : undefined,
+          defaultWorkflowTaskTimeout: { seconds: run.taskTimeoutMs / 1000 },
+        },
+        workflowExecutionInfo: executionInfo(engine, run),
+        pendingActivities,
+        pendingChildren,
+        pendingWorkflowTask: run.wft
+          ? {
+              state: run.wft.startedEventId !== undefined ? 2 : 1,
+              scheduledTime: toTimestamp(run.wft.scheduledTime),
+              startedTime: run.wft.startedTime ? toTimestamp(run.wft.startedTime) : undefined,
+              attempt: run.wft.attempt,
+            }
+          : undefined,
+      };
+    },
+
+    GetWorkflowExecutionHistory: async (req, onCancel) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
+      const closeOnly = req.historyEventFilterType === HistoryEventFilterType.CLOSE_EVENT;
+      if (closeOnly) {
+        if (!run.closeEvent && req.waitNewEvent) {
+          let cancelled = false;
+          onCancel(() => (cancelled = true));
+          const deadline = Date.now() + POLL_INTERVAL_MS;
+          while (!run.closeEvent && !cancelled && Date.now() < deadline) {
+            await engine.waitForHistory(run, 5000);
+          }
+        }
+        return { history: { events: run.closeEvent ? [run.closeEvent] : [] } };
+      }
+      const from = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 1;
+      if (!Number.isInteger(from) || from < 1) throw invalidArgument('invalid next page token');
+      const pageSize = req.maximumPageSize > 0 ? req.maximumPageSize : 1000;
+      if (req.waitNewEvent && from >= run.nextEventId && !run.closeEvent) {
+        let cancelled = false;
+        onCancel(() => (cancelled = true));
+        const deadline = Date.now() + POLL_INTERVAL_MS;
+        while (from >= run.nextEventId && !run.closeEvent && !cancelled && Date.now() < deadline) {
+          await engine.waitForHistory(run, 5000);
+        }
+      }
+      const events = engine.history(run, from, from + pageSize);
+      const next = from + events.length;
+      const more = next < run.nextEventId || (req.waitNewEvent && !run.closeEvent);
+      return {
+        history: { events },
+        nextPageToken: more ? Buffer.from(String(next)) : undefined,
+      };
+    },
+
+    GetWorkflowExecutionHistoryReverse: (req) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
+      return { history: { events: engine.history(run).reverse() } };
+    },
+
+    PollWorkflowTaskQueue: async (req, onCancel) => {
+      const namespace = engine.requireNamespace(req.namespace);
+      if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
+      const task = await longPoll<Msg>(
+        (deliver) =>
+          engine.workflowQueues.poll(
+            engine.queueKey(namespace, req.taskQueue.name),
+            req.identity ?? '',
+            engine.clock.now(),
+            (t) => deliver(t as Msg | undefined),
+          ),
+        onCancel,
+      );
+      return task ?? {};
+    },
+
+    RespondWorkflowTaskCompleted: (req) => engine.respondWorkflowTaskCompleted(req),
+
+    RespondWorkflowTaskFailed: (req) => {
+      engine.respondWorkflowTaskFailed(req);
+      return {};
+    },
+
+    RespondQueryTaskCompleted: (req) => {
+      engine.respondQueryTaskCompleted(req);
+      return {};
+    },
+
+    PollActivityTaskQueue: async (req, onCancel) => {
+      const namespace = engine.requireNamespace(req.namespace);
+      if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
+      const task = await longPoll<Msg>(
+        (deliver) =>
+          engine.activityQueues.poll(
+            engine.queueKey(namespace, req.taskQueue.name),
+            req.identity ?? '',
+            engine.clock.now(),
+            (t) => deliver(t as Msg | undefined),
+          ),
+        onCancel,
+      );
+      return task ?? {};
+    },
+
+    RespondActivityTaskCompleted: (req) => {
+      engine.respondActivityTaskCompleted(decodeToken(req.taskToken), req);
+      return {};
+    },
+    RespondActivityTaskCompletedById: (req) => {
+      engine.respondActivityTaskCompleted(engine.activityById(req), req);
+      return {};
+    },
+    RespondActivityTaskFailed: (req) => {
+      engine.respondActivityTaskFailed(decodeToken(req.taskToken), req);
+      return { failures: [] };
+    },
+    RespondActivityTaskFailedById: (req) => {
+      engine.respondActivityTaskFailed(engine.activityById(req), req);
+      return { failures: [] };
+    },
+    RespondActivityTaskCanceled: (req) => {
+      engine.respondActivityTaskCanceled(decodeToken(req.taskToken), req);
+      return {};
+    },
+    RespondActivityTaskCanceledById: (req) => {
+      engine.respondActivityTaskCanceled(engine.activityById(req), req);
+      return {};
+    },
+    RecordActivityTaskHeartbeat: (req) => engine.recordHeartbeat(decodeToken(req.taskToken), req.details),
+    RecordActivityTaskHeartbeatById: (req) => engine.recordHeartbeat(engine.activityById(req), req.details),
+
+    QueryWorkflow: async (req, onCancel) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
+      if (!req.query?.queryType) throw invalidArgument('QueryType is not set on request.');
+      // Reject conditions: 1 = not open, 2 = not completed cleanly.
+      if (req.queryRejectCondition === 1 && run.status !== ExecutionStatus.RUNNING) {
+        return { queryRejected: { status: run.status } };
+      }
+      if (
+        req.queryRejectCondition === 2 &&
+        ![ExecutionStatus.RUNNING, ExecutionStatus.COMPLETED].includes(run.status)
+      ) {
+        return { queryRejected: { status: run.status } };
+      }
+      const pending = engine.query(run, req.query);
+      onCancel(() => undefined);
+      return pending;
+    },
+
+    UpdateWorkflowExecution: (req) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.workflowExecution);
+      if (req.firstExecutionRunId && run.firstExecutionRunId !== req.firstExecutionRunId) {
+        throw new RpcError(
+          status.NOT_FOUND,
+          'workflow execution not found for the given first execution run id',
+        );
+      }
+      return engine.update(
+        run,
+        req.request,
+        req.waitPolicy?.lifecycleStage ?? UpdateStage.ACCEPTED,
+        POLL_INTERVAL_MS,
+      );
+    },
+
+    PollWorkflowExecutionUpdate: (req) => {
+      const ref = req.updateRef ?? {};
+      const run = engine.findRun(engine.requireNamespace(req.namespace), ref.workflowExecution);
+      return engine.pollUpdate(
+        run,
+        ref.updateId,
+        req.waitPolicy?.lifecycleStage ?? UpdateStage.COMPLETED,
+        POLL_INTERVAL_MS,
+      );
+    },
+
+    ShutdownWorker: (req) => {
+      engine.shutdownWorker(engine.requireNamespace(req.namespace), req.stickyTaskQueue);
+      return {};
+    },
+
+    ResetStickyTaskQueue: (req) => {
+      const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
+      engine.shutdownWorker(run.namespace, run.stickyQueue);
+      return {};
+    },
+
+    DescribeTaskQueue: (req) => {
+      const namespace = engine.requireNamespace(req.namespace);
+      if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
+      const key = engine.queueKey(namespace, req.taskQueue.name);
+      const queues =
+        req.taskQueueType === TaskQueueType.ACTIVITY ? engine.activityQueues : engine.workflowQueues;
+      const since = engine.clock.now() - 5 * 60_000;
+      return {
+        pollers: queues.pollers(key, since).map((p) => ({
+          identity: p.identity,
+          lastAccessTime: toTimestamp(p.lastAccessTime),
+          ratePerSecond: 100000,
+        })),
+        taskQueueStatus: { backlogCountHint: queues.backlog(key) },
+      };
+    },
+
+    GetSearchAttributes: () => ({ keys: {} }),
+  };
+}

@@ -1,0 +1,32 @@
+import { Context } from '@temporalio/activity';
+
+export async function greet(name: string): Promise<string> {
+  return `hello ${name}`;
+}
+
+const attempts = new Map<string, number>();
+export async function flaky(failures: number): Promise<number> {
+  const info = Context.current().info;
+  const key = info.workflowExecution?.workflowId ?? info.activityId;
+  attempts.set(key, (attempts.get(key) ?? 0) + 1);
+  if (info.attempt <= failures) throw new Error(`transient failure ${info.attempt}`);
+  return info.attempt;
+}
+
+export async function alwaysFails(): Promise<string> {
+  throw new Error('always fails');
+}
+
+export async function slow(ms: number): Promise<string> {
+  await new Promise((r) => setTimeout(r, ms));
+  return `slept ${ms}`;
+}
+
+export async function heartbeating(seconds: number): Promise<string> {
+  const ctx = Context.current();
+  for (let i = 0; i < seconds * 10; i++) {
+    ctx.heartbeat(i);
+    await ctx.sleep(100);
+  }
+  return 'finished';
+}

@@ -1,0 +1,110 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type * as activities from '../activities';
+
+const { greet, flaky, slow, alwaysFails, heartbeating } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '50ms', maximumAttempts: 5 },
+});
+
+export const approve = defineSignal<[string]>('approve');
+export const status = defineQuery<string>('status');
+export const setLimit = defineUpdate<number, [number]>('setLimit');
+
+/** Activity, timer, signal, query and update in one workflow. */
+export async function everything(name: string): Promise<string> {
+  let state = 'waiting';
+  let approvedBy = '';
+  let limit = 0;
+  setHandler(status, () => state);
+  setHandler(approve, (by) => {
+    approvedBy = by;
+  });
+  setHandler(
+    setLimit,
+    (value) => {
+      limit = value;
+      return limit * 2;
+    },
+    {
+      validator: (value) => {
+        if (value < 0) throw new Error('limit must not be negative');
+      },
+    },
+  );
+  const greeting = await greet(name);
+  await sleep('100ms');
+  await condition(() => approvedBy !== '');
+  state = 'approved';
+  await condition(() => limit > 0);
+  const uuid = uuid4();
+  return `${greeting}; approved by ${approvedBy}; limit ${limit}; ${patched('p1') ? 'patched' : 'old'}; ${uuid.length}`;
+}
+
+export async function retriesThenSucceeds(): Promise<number> {
+  return flaky(3);
+}
+
+export async function failsActivity(): Promise<string> {
+  return alwaysFails();
+}
+
+export async function failsItself(): Promise<void> {
+  throw ApplicationFailure.nonRetryable('business rule broken', 'RuleError');
+}
+
+export async function sleepsLong(): Promise<string> {
+  try {
+    await sleep('1 day');
+    return 'woke';
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => greet('cleanup'));
+      throw err;
+    }
+    throw err;
+  }
+}
+
+export async function cancelsActivity(): Promise<string> {
+  const scope = new CancellationScope();
+  const running = scope.run(() => heartbeating(20));
+  await sleep('300ms');
+  scope.cancel();
+  try {
+    await running;
+    return 'not cancelled';
+  } catch (err) {
+    return isCancellation(err) ? 'activity cancelled' : `other: ${String(err)}`;
+  }
+}
+
+export async function slowActivity(ms: number): Promise<string> {
+  return slow(ms);
+}
+
+export async function parent(): Promise<string> {
+  const child = await executeChild(everythingChild, {
+    args: ['kid'],
+    workflowId: `${workflowInfo().workflowId}-child`,
+  });
+  return `parent got: ${child}`;
+}
+
+export async function everythingChild(name: string): Promise<string> {
+  return greet(name);
+}
