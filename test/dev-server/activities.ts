@@ -24,6 +24,11 @@ export async function slow(ms: number): Promise<string> {
 
 export async function heartbeating(seconds: number): Promise<string> {
   const ctx = Context.current();
+  if (seconds < 0) {
+    // Never heartbeats: the server's heartbeat timeout must end it.
+    await ctx.sleep(15_000);
+    return 'should have timed out';
+  }
   for (let i = 0; i < seconds * 10; i++) {
     ctx.heartbeat(i);
     await ctx.sleep(100);

@@ -65,10 +65,6 @@ interface WorkflowTask {
   scheduledTime: number;
   startedTime?: number;
   timer?: number;
-  /** Scheduled only to deliver updates: its events are dropped if it ends with nothing to record. */
-  speculative: boolean;
-  historyLengthBefore: number;
-  previousStartedBefore: number;
   /** Update request ids delivered with this task. */
   deliveredUpdates: string[];
 }
@@ -462,16 +458,14 @@ export class Engine {
 
   // ---------------------------------------------------------------- workflow tasks
 
-  private scheduleWft(run: Run, options: { speculative?: boolean } = {}): void {
+  private scheduleWft(run: Run, options: { attempt?: number } = {}): void {
     if (isClosed(run)) return;
     if (run.wft) {
       if (run.wft.startedEventId !== undefined) run.needsWft = true;
-      else if (!options.speculative) run.wft.speculative = false;
       return;
     }
     run.needsWft = false;
     const sticky = run.stickyQueue !== undefined;
-    const historyLengthBefore = run.nextEventId;
     const event = this.appendEvent(
       run,
       EventType.WORKFLOW_TASK_SCHEDULED,
@@ -480,18 +474,15 @@ export class Engine {
           ? { name: run.stickyQueue, kind: TaskQueueKind.STICKY, normalName: run.taskQueue }
           : { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
         startToCloseTimeout: toDuration(run.taskTimeoutMs),
-        attempt: 1,
+        attempt: options.attempt ?? 1,
       },
       { direct: true },
     );
     run.wft = {
       scheduledEventId: event.eventId,
-      attempt: 1,
+      attempt: options.attempt ?? 1,
       sticky,
       scheduledTime: this.clock.now(),
-      speculative: options.speculative ?? false,
-      historyLengthBefore,
-      previousStartedBefore: run.previousStartedEventId,
       deliveredUpdates: [],
     };
     this.enqueueWft(run);
@@ -627,8 +618,7 @@ export class Engine {
     run.wft = undefined;
     run.stickyQueue = undefined;
     this.flushBuffered(run);
-    this.scheduleWft(run);
-    if (run.wft) (run.wft as WorkflowTask).attempt = wft.attempt + 1;
+    this.scheduleWft(run, { attempt: wft.attempt + 1 });
   }
 
   private requireWft(token: TaskToken): { run: Run; wft: WorkflowTask } {
@@ -644,7 +634,6 @@ export class Engine {
   respondWorkflowTaskFailed(req: Msg): void {
     const token = decodeToken(req.taskToken);
     const { run, wft } = this.requireWft(token);
-    if (wft.speculative && this.dropSpeculative(run, wft)) return;
     this.appendEvent(
       run,
       EventType.WORKFLOW_TASK_FAILED,
@@ -702,17 +691,6 @@ export class Engine {
       return {};
     }
 
-    if (
-      wft.speculative &&
-      commands.length === 0 &&
-      this.canDropSpeculative(run, wft) &&
-      messages.every((m) => unpackAny(m.body)?.typeName === 'temporal.api.update.v1.Rejection')
-    ) {
-      for (const m of messages) this.handleProtocolMessage(run, m, 0);
-      this.dropSpeculative(run, wft);
-      return {};
-    }
-
     this.clock.cancel(wft.timer);
     const completed = this.appendEvent(
       run,
@@ -761,33 +739,6 @@ export class Engine {
       this.dispatchPendingQueries(run);
     }
     return {};
-  }
-
-  /**
-   * A workflow task scheduled only to deliver updates that were all rejected leaves no trace,
-   * as on the real server: its scheduled/started events are dropped from history.
-   */
-  private canDropSpeculative(run: Run, wft: WorkflowTask): boolean {
-    return run.buffered.length === 0 && run.nextEventId === wft.startedEventId! + 1;
-  }
-
-  private dropSpeculative(run: Run, wft: WorkflowTask): boolean {
-    if (!this.canDropSpeculative(run, wft)) return false;
-    this.clock.cancel(wft.timer);
-    this.store.truncate(run.key, wft.historyLengthBefore);
-    run.nextEventId = wft.historyLengthBefore;
-    run.previousStartedEventId = wft.previousStartedBefore;
-    run.wft = undefined;
-    // The worker's cached state now runs ahead of history: make it rebuild from full history.
-    run.stickyQueue = undefined;
-    for (const id of wft.deliveredUpdates) {
-      const u = run.updates.get(id);
-      if (u && u.stage === UpdateStage.ADMITTED) u.delivered = false;
-    }
-    if ([...run.updates.values()].some((u) => u.stage === UpdateStage.ADMITTED))
-      this.scheduleWft(run, { speculative: true });
-    else this.dispatchPendingQueries(run);
-    return true;
   }
 
   // ---------------------------------------------------------------- commands
@@ -1763,7 +1714,7 @@ export class Engine {
       if (isClosed(run)) throw alreadyCompleted();
       u = { id, request, stage: UpdateStage.ADMITTED, delivered: false, waiters: [] };
       run.updates.set(id, u);
-      this.scheduleWft(run, { speculative: true });
+      this.scheduleWft(run);
     }
     const state = u;
     const wanted = Math.max(stage, UpdateStage.ACCEPTED);

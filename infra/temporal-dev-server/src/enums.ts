@@ -162,6 +162,12 @@ export const CancelExternalFailedCause = enumMap(
   ['EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND'] as const,
 );
 
+export const QueryRejectCondition = enumMap('QueryRejectCondition', 'QUERY_REJECT_CONDITION_', [
+  'NONE',
+  'NOT_OPEN',
+  'NOT_COMPLETED_CLEANLY',
+] as const);
+
 export const NamespaceState = enumMap('NamespaceState', 'NAMESPACE_STATE_', ['REGISTERED'] as const);
 
 /** EVENT_TYPE_TIMER_FIRED → timerFiredEventAttributes */

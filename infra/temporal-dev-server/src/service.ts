@@ -1,6 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { decodeToken, Engine, POLL_INTERVAL_MS } from './engine';
-import { ExecutionStatus, HistoryEventFilterType, TaskQueueType, UpdateStage } from './enums';
+import {
+  ExecutionStatus,
+  HistoryEventFilterType,
+  QueryRejectCondition,
+  TaskQueueType,
+  UpdateStage,
+} from './enums';
 import { invalidArgument, RpcError } from './errors';
 import { durationMs, Msg, toTimestamp } from './proto';
 
@@ -37,23 +43,21 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     onCancel: (fn: () => void) => void,
   ) =>
     new Promise<T | undefined>((resolve) => {
-      let done = false;
-      let timer: NodeJS.Timeout | undefined;
-      let withdraw: (() => void) | undefined;
+      const poll: { done: boolean; timer?: NodeJS.Timeout; withdraw?: () => void } = { done: false };
       const finish = (v: T | undefined) => {
-        if (done) return;
-        done = true;
-        if (timer) clearTimeout(timer);
-        withdraw?.();
+        if (poll.done) return;
+        poll.done = true;
+        if (poll.timer) clearTimeout(poll.timer);
+        poll.withdraw?.();
         resolve(v);
       };
       // A task may be handed over synchronously, before register() returns.
-      withdraw = register(finish);
-      if (done) {
-        withdraw();
+      poll.withdraw = register(finish);
+      if (poll.done) {
+        poll.withdraw();
         return;
       }
-      timer = setTimeout(() => finish(undefined), POLL_INTERVAL_MS);
+      poll.timer = setTimeout(() => finish(undefined), POLL_INTERVAL_MS);
       onCancel(() => finish(undefined));
     });
 
@@ -312,12 +316,14 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     QueryWorkflow: async (req, onCancel) => {
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
       if (!req.query?.queryType) throw invalidArgument('QueryType is not set on request.');
-      // Reject conditions: 1 = not open, 2 = not completed cleanly.
-      if (req.queryRejectCondition === 1 && run.status !== ExecutionStatus.RUNNING) {
+      if (
+        req.queryRejectCondition === QueryRejectCondition.NOT_OPEN &&
+        run.status !== ExecutionStatus.RUNNING
+      ) {
         return { queryRejected: { status: run.status } };
       }
       if (
-        req.queryRejectCondition === 2 &&
+        req.queryRejectCondition === QueryRejectCondition.NOT_COMPLETED_CLEANLY &&
         ![ExecutionStatus.RUNNING, ExecutionStatus.COMPLETED].includes(run.status)
       ) {
         return { queryRejected: { status: run.status } };

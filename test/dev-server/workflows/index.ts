@@ -108,3 +108,30 @@ export async function parent(): Promise<string> {
 export async function everythingChild(name: string): Promise<string> {
   return greet(name);
 }
+
+export async function heartbeatTimesOut(): Promise<string> {
+  const { heartbeating: hb } = proxyActivities<typeof activities>({
+    startToCloseTimeout: '20s',
+    heartbeatTimeout: '1s',
+    retry: { maximumAttempts: 1 },
+  });
+  return hb(-1);
+}
+
+export async function waitsForSignal(): Promise<string> {
+  let got = '';
+  setHandler(approve, (by) => {
+    got = by;
+  });
+  await condition(() => got !== '');
+  return got;
+}
+
+/** One slow activity with a short start-to-close timeout, so a lost worker is noticed quickly. */
+export async function survivesWorkerLoss(ms: number): Promise<string> {
+  const { slow: slowRetried } = proxyActivities<typeof activities>({
+    startToCloseTimeout: '3s',
+    retry: { initialInterval: '100ms', maximumAttempts: 5 },
+  });
+  return slowRetried(ms);
+}

@@ -1,0 +1,252 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import * as activities from './activities';
+import { createLocalEnv } from './support';
+
+const EventType = temporal.api.enums.v1.EventType;
+const TASK_QUEUE = 'conformance';
+
+describe('temporal-dev-server through the official SDK (createLocal + Worker)', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let n = 0;
+  const id = (name: string) => `${name}-${++n}`;
+
+  beforeAll(async () => {
+    env = await createLocalEnv();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowsPath: require.resolve('./workflows'),
+      activities,
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  const start = (type: string, args: unknown[] = [], workflowId = id(type)) =>
+    env.client.workflow.start(type, { taskQueue: TASK_QUEUE, workflowId, args });
+
+  it('runs activities, timers, signals, queries and updates to completion', async () => {
+    const handle = await start('everything', ['world']);
+    expect(await handle.query('status')).toBe('waiting');
+    await handle.signal('approve', 'boss');
+    expect(await handle.executeUpdate('setLimit', { args: [21] })).toBe(42);
+    expect(await handle.result()).toBe('hello world; approved by boss; limit 21; patched; 36');
+    expect(await handle.query('status')).toBe('approved'); // queries on a closed workflow replay its history
+    const types = (await handle.fetchHistory()).events!.map((e) => e.eventType);
+    for (const t of [
+      EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+      EventType.EVENT_TYPE_TIMER_FIRED,
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+      EventType.EVENT_TYPE_MARKER_RECORDED,
+    ]) {
+      expect(types).toContain(t);
+    }
+  });
+
+  it('rejects an update whose validator fails without recording the update in history', async () => {
+    const handle = await start('everything', ['validator']);
+    await handle.signal('approve', 'x');
+    await expect(handle.executeUpdate('setLimit', { args: [-1] })).rejects.toThrow(WorkflowUpdateFailedError);
+    const updateEvents = (await handle.fetchHistory()).events!.filter((e) =>
+      [
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+      ].includes(e.eventType!),
+    );
+    expect(updateEvents).toHaveLength(0);
+    expect(await handle.executeUpdate('setLimit', { args: [1] })).toBe(2);
+    expect(await handle.result()).toContain('limit 1');
+  });
+
+  it('retries a failing activity with backoff until it succeeds', async () => {
+    expect(await (await start('retriesThenSucceeds')).result()).toBe(4);
+  });
+
+  it('fails the workflow with an ActivityFailure when retries are exhausted', async () => {
+    const err = await (await start('failsActivity')).result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ActivityFailure);
+    expect((cause as ActivityFailure).cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ActivityFailure).cause?.message).toBe('always fails');
+  });
+
+  it('reports a workflow failure with its type and message', async () => {
+    const err = await (await start('failsItself')).result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toMatchObject({
+      type: 'RuleError',
+      message: 'business rule broken',
+    });
+  });
+
+  it('cancels a workflow: the cancellation reaches its timer and cleanup still runs', async () => {
+    const handle = await start('sleepsLong');
+    await handle.query('__stack_trace').catch(() => undefined);
+    await handle.cancel();
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const types = (await handle.fetchHistory()).events!.map((e) => e.eventType);
+    expect(types).toContain(EventType.EVENT_TYPE_TIMER_CANCELED);
+    expect(types).toContain(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+    expect(types[types.length - 1]).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+  });
+
+  it('delivers activity cancellation through heartbeats', async () => {
+    expect(await (await start('cancelsActivity')).result()).toBe('activity cancelled');
+  });
+
+  it('times out an activity that stops heartbeating', async () => {
+    const err = await (await start('heartbeatTimesOut')).result().catch((e: unknown) => e);
+    const cause = (err as WorkflowFailedError).cause as ActivityFailure;
+    expect(cause).toBeInstanceOf(ActivityFailure);
+    expect(cause.cause).toBeInstanceOf(TimeoutFailure);
+  });
+
+  it('runs a child workflow and returns its result to the parent', async () => {
+    expect(await (await start('parent')).result()).toBe('parent got: hello kid');
+  });
+
+  it('terminates a workflow', async () => {
+    const handle = await start('waitsForSignal');
+    await handle.terminate('no longer needed');
+    const err = await handle.result().catch((e: unknown) => e);
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+    const description = await handle.describe();
+    expect(description.status.name).toBe('TERMINATED');
+  });
+
+  it('refuses a second start with a running workflow id, and de-duplicates by request id', async () => {
+    const workflowId = id('dup');
+    const first = await start('waitsForSignal', [], workflowId);
+    await expect(start('waitsForSignal', [], workflowId)).rejects.toThrow(
+      WorkflowExecutionAlreadyStartedError,
+    );
+    const req = {
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 'waitsForSignal' },
+      taskQueue: { name: TASK_QUEUE },
+      requestId: 'same-request',
+      workflowIdConflictPolicy: 2, // USE_EXISTING
+    };
+    const again = await env.client.workflowService.startWorkflowExecution(req);
+    expect(again.runId).toBe(first.firstExecutionRunId);
+    expect(again.started).toBe(false);
+    await first.signal('approve', 'done');
+    expect(await first.result()).toBe('done');
+  });
+
+  it('describes a running workflow with its pending activity', async () => {
+    const handle = await start('slowActivity', [1500]);
+    await new Promise((r) => setTimeout(r, 500));
+    const description = await handle.describe();
+    expect(description.status.name).toBe('RUNNING');
+    expect(description.raw.pendingActivities?.[0]?.activityType?.name).toBe('slow');
+    expect(await handle.result()).toBe('slept 1500');
+  });
+
+  it('signal-with-start starts once and signals the running workflow afterwards', async () => {
+    const workflowId = id('sws');
+    const handle = await env.client.workflow.signalWithStart('waitsForSignal', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      signal: 'approve',
+      signalArgs: ['first'],
+    });
+    expect(await handle.result()).toBe('first');
+  });
+
+  it('answers bad requests with the gRPC status the real server gives', async () => {
+    const service = env.client.workflowService;
+    await expect(
+      service.startWorkflowExecution({ namespace: 'default', workflowId: 'x', taskQueue: { name: 'q' } }),
+    ).rejects.toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
+    await expect(
+      service.signalWorkflowExecution({
+        namespace: 'default',
+        workflowExecution: { workflowId: 'nope' },
+        signalName: 's',
+      }),
+    ).rejects.toMatchObject({ code: grpcStatus.NOT_FOUND });
+    await expect(service.describeNamespace({ namespace: 'no-such-namespace' })).rejects.toMatchObject({
+      code: grpcStatus.NOT_FOUND,
+    });
+    await expect(
+      service.respondActivityTaskCompleted({ namespace: 'default', taskToken: Buffer.from('garbage') }),
+    ).rejects.toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
+    await expect(service.listSchedules({ namespace: 'default' })).rejects.toMatchObject({
+      code: grpcStatus.UNIMPLEMENTED,
+      details: expect.stringContaining('ListSchedules'),
+    });
+  });
+
+  it('times out a workflow task that no worker completes, and hands it out again', async () => {
+    const service = env.client.workflowService;
+    const queue = id('manual-queue');
+    const workflowId = id('wft-timeout');
+    await service.startWorkflowExecution({
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 'anything' },
+      taskQueue: { name: queue },
+      workflowTaskTimeout: msToTs(1000),
+      requestId: workflowId,
+    });
+    const first = await service.pollWorkflowTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: queue },
+      identity: 'a',
+    });
+    expect(first.attempt).toBe(1);
+    const second = await service.pollWorkflowTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: queue },
+      identity: 'b',
+    });
+    expect(second.attempt).toBe(2);
+    const types = second.history!.events!.map((e) => e.eventType);
+    expect(types).toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
+    await expect(
+      service.respondWorkflowTaskCompleted({
+        namespace: 'default',
+        taskToken: first.taskToken,
+        commands: [],
+      }),
+    ).rejects.toMatchObject({ code: grpcStatus.NOT_FOUND });
+    await service.respondWorkflowTaskFailed({ namespace: 'default', taskToken: second.taskToken, cause: 1 });
+    const third = await service.pollWorkflowTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: queue },
+      identity: 'c',
+    });
+    expect(third.history!.events!.map((e) => e.eventType)).toContain(
+      EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+    );
+    await service.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+  });
+});
