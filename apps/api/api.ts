@@ -9,8 +9,10 @@ import type { ApiRuntime } from './core/runtime';
 
 /** Builds the HTTP API (not yet listening): validation, errors, auth, OpenAPI at /docs and /docs-json. */
 export async function createApiApp(runtime: ApiRuntime): Promise<INestApplication> {
+  // Nest's own start-up chatter (module and route listings) stays off the operator's console;
+  // from here on everything logs through pino at LOG_LEVEL.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), {
-    bufferLogs: true,
+    logger: ['error', 'warn'],
   });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
