@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { CompleteAsyncError, Context } from '@temporalio/activity';
 
 export async function greet(name: string): Promise<string> {
   return `hello ${name}`;
@@ -34,4 +34,19 @@ export async function heartbeating(seconds: number): Promise<string> {
     await ctx.sleep(100);
   }
   return 'finished';
+}
+
+/** Resumes from the last heartbeat's details on a retry. */
+export async function resumesFromHeartbeat(): Promise<string> {
+  const ctx = Context.current();
+  const from = (ctx.info.heartbeatDetails as number | undefined) ?? 0;
+  ctx.heartbeat(from + 1);
+  if (ctx.info.attempt === 1) throw new Error('crash after recording progress');
+  return `attempt ${ctx.info.attempt} resumed after ${from}`;
+}
+
+/** Completed later by id, from outside the worker (asynchronous activity completion). */
+export async function completedElsewhere(): Promise<string> {
+  Context.current().heartbeat();
+  throw new CompleteAsyncError();
 }

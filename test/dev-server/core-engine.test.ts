@@ -181,6 +181,35 @@ describe('temporal-dev-server through the official SDK (createLocal + Worker)', 
     expect(await handle.result()).toBe('first');
   });
 
+  it('keeps heartbeat details for the next attempt of a retried activity', async () => {
+    expect(await (await start('heartbeatDetailsSurviveRetry')).result()).toBe('attempt 2 resumed after 1');
+  });
+
+  it('completes an activity by workflow and activity id (the ...ById calls)', async () => {
+    const handle = await start('waitsForExternalCompletion');
+    for (;;) {
+      const description = await handle.describe();
+      if (description.raw.pendingActivities?.[0]?.state === 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await env.client.activity.complete(
+      { workflowId: handle.workflowId, activityId: 'external' },
+      'done by a clerk',
+    );
+    expect(await handle.result()).toBe('done by a clerk');
+  });
+
+  it('times out a workflow that outlives its run timeout', async () => {
+    const handle = await env.client.workflow.start('waitsForSignal', {
+      taskQueue: TASK_QUEUE,
+      workflowId: id('run-timeout'),
+      workflowRunTimeout: '1s',
+    });
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((await handle.describe()).status.name).toBe('TIMED_OUT');
+  });
+
   it('answers bad requests with the gRPC status the real server gives', async () => {
     const service = env.client.workflowService;
     await expect(

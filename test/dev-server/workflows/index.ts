@@ -135,3 +135,19 @@ export async function survivesWorkerLoss(ms: number): Promise<string> {
   });
   return slowRetried(ms);
 }
+
+export async function heartbeatDetailsSurviveRetry(): Promise<string> {
+  const { resumesFromHeartbeat } = proxyActivities<typeof activities>({
+    startToCloseTimeout: '5s',
+    retry: { initialInterval: '50ms', maximumAttempts: 2 },
+  });
+  return resumesFromHeartbeat();
+}
+
+export async function waitsForExternalCompletion(): Promise<string> {
+  const { completedElsewhere } = proxyActivities<typeof activities>({
+    startToCloseTimeout: '30s',
+    activityId: 'external',
+  });
+  return completedElsewhere();
+}
