@@ -11,4 +11,5 @@ export const MIGRATIONS = [
   AuditEvent1763856000000,
   Notification1763856100000,
   CalendarAndPolicy1763856200000,
+  ObjectionCase1763856300000,
 ];
