@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { seedReferenceData } from '../activities/reference-data';
 import { createApiApp } from '../apps/api/api';
 import { loadSigningKeys } from '../apps/api/auth/signing-keys';
 import { TokenService } from '../apps/api/auth/tokens';
@@ -70,6 +71,7 @@ export async function startStack(
       events.ready('database', `PostgreSQL（外部）    ${redactUrl(databaseUrl)}`);
     }
     const dataSource = await openDatabase(databaseUrl);
+    await seedReferenceData(dataSource);
     // The Nest app's TypeORM module may already have closed the pool when the API stopped.
     stops.push(async () => (dataSource.isInitialized ? dataSource.destroy() : undefined));
 

@@ -8,7 +8,12 @@ import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/tokens';
 import { ErrorFilter } from './common/error.filter';
 import { APP_CONFIG, ApiRuntime, TEMPORAL_CLIENT, TEMPORAL_PROBE, WORKER_STATUS } from './core/runtime';
+import { DataSource } from 'typeorm';
+import { CalendarStore } from '../../activities/calendar/calendar-store';
+import { PolicyStore } from '../../activities/policies/policy-store';
+import { CalendarController } from './calendar/calendar.controller';
 import { HealthController } from './health/health.controller';
+import { PoliciesController } from './policies/policies.controller';
 import { MeController } from './me/me.controller';
 
 /** Process-wide providers: configuration, Temporal client, worker status, token service. */
@@ -50,10 +55,16 @@ export class AppModule implements NestModule {
           dataSourceFactory: async () => runtime.dataSource,
         }),
       ],
-      controllers: [HealthController, MeController, AuditController],
+      controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        {
+          provide: CalendarStore,
+          useFactory: (ds: DataSource) => new CalendarStore(ds),
+          inject: [DataSource],
+        },
+        { provide: PolicyStore, useFactory: (ds: DataSource) => new PolicyStore(ds), inject: [DataSource] },
       ],
     };
   }

@@ -1,7 +1,16 @@
 import 'reflect-metadata';
+import { types } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+
+/**
+ * Calendar dates (PostgreSQL `date`) stay 'YYYY-MM-DD' strings: turning them into JS Dates at
+ * local midnight shifts days across time zones, and deadlines are counted in Beijing dates.
+ */
+const DATE_ARRAY_OID = 1182 as Parameters<typeof types.setTypeParser>[0];
+types.setTypeParser(types.builtins.DATE, (value) => value);
+types.setTypeParser(DATE_ARRAY_OID, (value) => (value === '{}' ? [] : value.slice(1, -1).split(',')));
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
+import { seedReferenceData } from '../../activities/reference-data';
 import { createApiApp } from '../../apps/api/api';
 import type { Role } from '../../apps/api/auth/roles';
 import { loadSigningKeys } from '../../apps/api/auth/signing-keys';
@@ -43,6 +44,7 @@ export async function startTestApi(
   const dataDir = mkdtempSync(path.join(tmpdir(), 'credit-api-'));
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: db.url, ...options.env });
   const dataSource = await openDatabase(db.url);
+  await seedReferenceData(dataSource);
   const tokens = new TokenService(loadSigningKeys(config.auth), config.auth);
   // Without a Temporal server: a client whose calls fail at once (nothing listens on port 1).
   const address = options.temporalAddress ?? '127.0.0.1:1';

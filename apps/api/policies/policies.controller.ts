@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsObject, IsString, MaxLength, MinLength } from 'class-validator';
+import { validatePolicyDocument } from '../../../activities/policies/policy-schema';
+import { PolicyStore } from '../../../activities/policies/policy-store';
+import { policyInForceAt } from '../../../workflows/policies';
+import { shanghaiDate } from '../../../workflows/calendar';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/roles';
+import { badRequest, notFound } from '../common/errors';
+
+export class AddPolicyVersionDto {
+  @ApiProperty({ description: 'First day the version applies to new cases (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true })
+  effectiveFrom!: string;
+
+  @ApiProperty({ description: 'Why (document number of the new rule)' })
+  @IsString()
+  @MinLength(2)
+  @MaxLength(500)
+  reason!: string;
+
+  @ApiProperty({ description: 'The policy document (see workflows/policies/types.ts)', type: Object })
+  @IsObject()
+  document!: Record<string, unknown>;
+}
+
+const JURISDICTION_ID = /^[a-z][a-z0-9-]{1,40}$/;
+const today = () => shanghaiDate(new Date().toISOString());
+
+/** Jurisdiction policies as effective-dated versions. */
+@ApiTags('policies')
+@ApiBearerAuth()
+@Controller('api/policies')
+export class PoliciesController {
+  constructor(private readonly policies: PolicyStore) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every jurisdiction with the policy version in force today' })
+  async list() {
+    const date = today();
+    const result = [];
+    for (const jurisdiction of await this.policies.jurisdictions()) {
+      const current = policyInForceAt(await this.policies.versions(jurisdiction), date);
+      result.push({ jurisdiction, name: current?.document.name ?? null, current: current ?? null });
+    }
+    return { date, items: result };
+  }
+
+  @Get(':jurisdiction')
+  @ApiOperation({ summary: 'The version in force today and the full history' })
+  async get(@Param('jurisdiction') jurisdiction: string) {
+    const versions = await this.policies.versions(jurisdiction);
+    if (versions.length === 0) throw notFound('JURISDICTION_NOT_FOUND', `未知的辖区：${jurisdiction}`);
+    return { jurisdiction, current: policyInForceAt(versions, today()) ?? null, versions };
+  }
+
+  @Post(':jurisdiction/versions')
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Add a policy version, or a new jurisdiction with its first version (admin)' })
+  async add(
+    @Param('jurisdiction') jurisdiction: string,
+    @Body() body: AddPolicyVersionDto,
+    @CurrentPrincipal() who: Principal,
+  ) {
+    if (!JURISDICTION_ID.test(jurisdiction)) {
+      throw badRequest(
+        'JURISDICTION_ID_INVALID',
+        '辖区标识只能包含小写字母、数字和连字符，且以字母开头（2–41 个字符）。',
+      );
+    }
+    const checked = validatePolicyDocument(body.document);
+    if (!checked.ok) {
+      throw badRequest(
+        'POLICY_INVALID',
+        `政策数据有误：${checked.issues.map((i) => `${i.field}：${i.message}`).join('；')}`,
+        { fields: checked.issues.map((i) => ({ field: `document.${i.field}`, message: i.message })) },
+      );
+    }
+    return this.policies.addVersion(
+      jurisdiction,
+      body.effectiveFrom.slice(0, 10),
+      checked.value,
+      body.reason,
+      who.sub,
+    );
+  }
+}
