@@ -4,6 +4,7 @@ import { Notification } from './notification.entity';
 import { ObjectionCase } from './objection/objection-case.entity';
 import { ObjectionEvent } from './objection/objection-event.entity';
 import { PolicyVersionRow } from './policy/policy-version.entity';
+import { REGISTRY_ENTITIES } from './registry';
 
 /** Every TypeORM entity of the service. Add new ones here (one line each). */
 export const ENTITIES = [
@@ -13,6 +14,7 @@ export const ENTITIES = [
   PolicyVersionRow,
   ObjectionCase,
   ObjectionEvent,
+  ...REGISTRY_ENTITIES,
 ];
 
 export { AuditEvent, CalendarYearVersion, Notification, ObjectionCase, ObjectionEvent, PolicyVersionRow };

@@ -2,6 +2,7 @@ import { AuditEvent1763856000000 } from './1763856000000-audit-event';
 import { Notification1763856100000 } from './1763856100000-notification';
 import { CalendarAndPolicy1763856200000 } from './1763856200000-calendar-and-policy';
 import { ObjectionCase1763856300000 } from './1763856300000-objection-case';
+import { Registry1763856500000 } from './1763856500000-registry';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   Notification1763856100000,
   CalendarAndPolicy1763856200000,
   ObjectionCase1763856300000,
+  Registry1763856500000,
 ];

@@ -1,0 +1,3 @@
+export * from './adapters';
+export * from './outbox';
+export * from './push';

@@ -1,0 +1,167 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { CreditRecord, ListEntry } from '../../infra/database/entities/registry';
+import {
+  HEAVIER_PUNISHMENT_BLACKLIST_DOMAINS,
+  LIST_TYPE_NAMES_ZH,
+  ListType,
+} from '../../workflows/registry/types';
+import { Clock, systemClock, today } from './clock';
+import { currentEntries } from './current-entries';
+import { MeasureService } from './measures';
+import { RegistryError } from './registry-error';
+import { SubjectService } from './subjects';
+
+export interface AddListEntryInput {
+  subjectCode: string;
+  listType: ListType;
+  domain: string;
+  listName: string;
+  department: string;
+  basis: string;
+  documentNo?: string | null;
+  recordId?: string | null;
+  effectiveFrom: string;
+  expiresOn?: string | null;
+  actor: string;
+}
+
+export interface ListStanding {
+  /** Entries in force today (effective, not expired, not exited). */
+  current: ListEntry[];
+  /** Distinct domains of the blacklists the subject is on today. */
+  blacklistDomains: string[];
+  /** On blacklists of two or more domains: heavier punishment (新郑). */
+  heavierPunishment: boolean;
+}
+
+/** Red lists, blacklists and 重点关注 lists: entries with effective and expiry dates, and exits. */
+export class ListService {
+  private readonly subjects: SubjectService;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock = systemClock,
+  ) {
+    this.subjects = new SubjectService(dataSource);
+  }
+
+  async addEntry(input: AddListEntryInput): Promise<ListEntry> {
+    const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
+    if (!isDate(input.effectiveFrom) || (input.expiresOn && !isDate(input.expiresOn))) {
+      throw new RegistryError(
+        'bad-input',
+        'LIST_DATES_INVALID',
+        '生效日期和到期日期必须是 YYYY-MM-DD 日期。',
+      );
+    }
+    if (input.expiresOn && input.expiresOn <= input.effectiveFrom) {
+      throw new RegistryError('bad-input', 'LIST_DATES_INVALID', '名单到期日期必须晚于生效日期。');
+    }
+    return this.dataSource.transaction(async (m) => {
+      const subject = await this.subjects.findByCode(input.subjectCode, m);
+      if (input.recordId) {
+        const record = await m.getRepository(CreditRecord).findOneBy({ id: input.recordId });
+        if (!record) {
+          throw new RegistryError('not-found', 'RECORD_NOT_FOUND', `未找到信用记录“${input.recordId}”。`, {
+            recordId: input.recordId,
+          });
+        }
+        if (record.subjectId !== subject.id) {
+          throw new RegistryError(
+            'bad-input',
+            'LIST_RECORD_MISMATCH',
+            '列入名单所依据的信用记录不属于该信用主体。',
+            {
+              recordId: input.recordId,
+            },
+          );
+        }
+      }
+      const entry = m.getRepository(ListEntry).create({
+        subjectId: subject.id,
+        listType: input.listType,
+        domain: input.domain.trim(),
+        listName: input.listName.trim(),
+        department: input.department,
+        basis: input.basis,
+        documentNo: input.documentNo ?? null,
+        recordId: input.recordId ?? null,
+        effectiveFrom: input.effectiveFrom,
+        expiresOn: input.expiresOn ?? null,
+        exitedOn: null,
+        exitReason: null,
+        registeredBy: input.actor,
+      });
+      return m.getRepository(ListEntry).save(entry);
+    });
+  }
+
+  async get(id: string): Promise<ListEntry> {
+    const entry = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.getRepository(ListEntry).findOneBy({ id })
+      : null;
+    if (!entry)
+      throw new RegistryError('not-found', 'LIST_ENTRY_NOT_FOUND', `未找到名单条目“${id}”。`, { id });
+    return entry;
+  }
+
+  /**
+   * Takes the subject off the list (名单退出) as of today, and lifts the measures that rested on
+   * this entry, in one transaction.
+   */
+  async exitEntry(
+    id: string,
+    input: { actor: string; reason: string; onlyDepartment?: string },
+  ): Promise<ListEntry> {
+    if (!input.reason?.trim())
+      throw new RegistryError('bad-input', 'REASON_REQUIRED', '名单退出必须说明理由。');
+    return this.dataSource.transaction(async (m) => {
+      const entry = await m
+        .getRepository(ListEntry)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!entry)
+        throw new RegistryError('not-found', 'LIST_ENTRY_NOT_FOUND', `未找到名单条目“${id}”。`, { id });
+      if (input.onlyDepartment !== undefined && entry.department !== input.onlyDepartment) {
+        throw new RegistryError(
+          'forbidden',
+          'LIST_ENTRY_OTHER_DEPARTMENT',
+          `该名单条目由${entry.department}认定，只有认定部门可以办理退出。`,
+        );
+      }
+      if (entry.exitedOn) {
+        throw new RegistryError(
+          'conflict',
+          'LIST_ENTRY_ALREADY_EXITED',
+          `该主体已于${entry.exitedOn}退出${LIST_TYPE_NAMES_ZH[entry.listType]}。`,
+        );
+      }
+      entry.exitedOn = today(this.clock);
+      entry.exitReason = input.reason.trim();
+      await m.getRepository(ListEntry).save(entry);
+      await new MeasureService(this.dataSource, this.clock).liftForListEntry(m, entry.id, {
+        actor: input.actor,
+        reason: `名单退出：${entry.exitReason}`,
+      });
+      return entry;
+    });
+  }
+
+  async entriesOf(subjectId: string): Promise<ListEntry[]> {
+    return this.dataSource
+      .getRepository(ListEntry)
+      .find({ where: { subjectId }, order: { effectiveFrom: 'DESC', createdAt: 'DESC' } });
+  }
+
+  /** The subject's list standing today, with the double-blacklist flag. */
+  async standing(subjectId: string, manager?: EntityManager): Promise<ListStanding> {
+    const current = await currentEntries(manager ?? this.dataSource.manager, subjectId, today(this.clock));
+    const blacklistDomains = [
+      ...new Set(current.filter((e) => e.listType === 'black').map((e) => e.domain)),
+    ].sort();
+    return {
+      current,
+      blacklistDomains,
+      heavierPunishment: blacklistDomains.length >= HEAVIER_PUNISHMENT_BLACKLIST_DOMAINS,
+    };
+  }
+}

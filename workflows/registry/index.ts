@@ -1,0 +1,3 @@
+export * from './identifiers';
+export * from './record-lifecycle';
+export * from './types';

@@ -1,0 +1,109 @@
+/**
+ * The credit registry (信用主体、信用记录、名单、措施): kinds and statuses shared by the
+ * activities, the API and (later) the procedures' workflows. Pure types and constants only.
+ */
+
+export const SUBJECT_KINDS = ['legal-person', 'other-organisation', 'natural-person'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+export const SUBJECT_KIND_NAMES_ZH: Record<SubjectKind, string> = {
+  'legal-person': '法人',
+  'other-organisation': '非法人组织',
+  'natural-person': '自然人',
+};
+
+/** How a natural person is tied to an organisation, so measures reach them (落实到人). */
+export const PERSON_ROLES = ['legal-representative', 'principal', 'directly-responsible'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
+export const PERSON_ROLE_NAMES_ZH: Record<PersonRole, string> = {
+  'legal-representative': '法定代表人',
+  principal: '主要负责人',
+  'directly-responsible': '直接责任人员',
+};
+
+export const RECORD_KINDS = [
+  'administrative-licence',
+  'administrative-penalty',
+  'dishonesty-list-entry',
+  'commitment-breach',
+  'interview-record',
+  'reward',
+  'other',
+] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export const RECORD_KIND_NAMES_ZH: Record<RecordKind, string> = {
+  'administrative-licence': '行政许可',
+  'administrative-penalty': '行政处罚',
+  'dishonesty-list-entry': '失信名单认定',
+  'commitment-breach': '信用承诺违约',
+  'interview-record': '约谈记录',
+  reward: '表彰奖励',
+  other: '其他信用信息',
+};
+
+export const RECORD_STATUSES = [
+  'active', // 正常
+  'disputed', // 异议处理中（已标注）
+  'hidden', // 暂停公示（屏蔽）
+  'corrected', // 已更正
+  'revoked', // 已撤销
+  'repaired', // 已信用修复
+  'expired', // 公示期满
+  'deleted', // 已删除（保存期满）
+] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+export const RECORD_STATUS_NAMES_ZH: Record<RecordStatus, string> = {
+  active: '正常',
+  disputed: '异议处理中',
+  hidden: '暂停公示',
+  corrected: '已更正',
+  revoked: '已撤销',
+  repaired: '已修复',
+  expired: '公示期满',
+  deleted: '已删除',
+};
+
+export const LIST_TYPES = ['red', 'black', 'watch'] as const;
+export type ListType = (typeof LIST_TYPES)[number];
+
+export const LIST_TYPE_NAMES_ZH: Record<ListType, string> = {
+  red: '红名单',
+  black: '黑名单',
+  watch: '重点关注名单',
+};
+
+export const MEASURE_KINDS = ['reward', 'punishment'] as const;
+export type MeasureKind = (typeof MEASURE_KINDS)[number];
+
+export const MEASURE_KIND_NAMES_ZH: Record<MeasureKind, string> = {
+  reward: '激励措施',
+  punishment: '惩戒措施',
+};
+
+export const APPLIED_MEASURE_STATUSES = ['active', 'suspended', 'lifted'] as const;
+export type AppliedMeasureStatus = (typeof APPLIED_MEASURE_STATUSES)[number];
+
+export const APPLIED_MEASURE_STATUS_NAMES_ZH: Record<AppliedMeasureStatus, string> = {
+  active: '执行中',
+  suspended: '已中止',
+  lifted: '已解除',
+};
+
+/**
+ * Subjects on blacklists of this many different domains (领域) or more get heavier punishment
+ * (新郑: 同时被纳入两个及以上领域黑名单的 … 加大联合惩戒力度).
+ */
+export const HEAVIER_PUNISHMENT_BLACKLIST_DOMAINS = 2;
+
+/** Kinds of change the shared credit platform must learn about (platform_outbox.event_type). */
+export const PLATFORM_EVENT_TYPES = [
+  'record.corrected',
+  'record.revoked',
+  'record.repaired',
+  'record.expired',
+  'record.deleted',
+] as const;
+export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
