@@ -1,11 +1,14 @@
 import { Engine } from './src/engine';
 import { startGrpcServer } from './src/server';
+import { testServiceHandlers } from './src/test-service';
 
 export interface DevServerOptions {
   /** 0 picks a free port. */
   port?: number;
   ip?: string;
   namespaces?: string[];
+  /** Serve the TestService and skip time when idle (the test-server form). */
+  timeSkipping?: boolean;
   log?: (line: string) => void;
 }
 
@@ -26,7 +29,14 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
   const engine = new Engine({ log });
   for (const ns of new Set(['default', ...(options.namespaces ?? [])])) engine.registerNamespace(ns);
   const ip = options.ip ?? '127.0.0.1';
-  const grpcServer = await startGrpcServer(engine, {}, ip, options.port ?? 7233, log);
+  if (options.timeSkipping) engine.enableTimeSkipping();
+  const grpcServer = await startGrpcServer(
+    engine,
+    options.timeSkipping ? { test: testServiceHandlers(engine) } : {},
+    ip,
+    options.port ?? 7233,
+    log,
+  );
   return {
     address: `${ip}:${grpcServer.port}`,
     port: grpcServer.port,

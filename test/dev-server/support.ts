@@ -12,3 +12,10 @@ export function createLocalEnv(): Promise<TestWorkflowEnvironment> {
     server: { executable: { type: 'existing-path', path: DEV_SERVER_BIN } },
   });
 }
+
+/** The time-skipping environment (test-server form of our executable). */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: DEV_SERVER_BIN } },
+  });
+}

@@ -12,12 +12,21 @@ export interface CliOptions {
   namespaces: string[];
   dbFilename?: string;
   logLevel: string;
+  /** The test-server form serves the TestService with time skipping. */
+  timeSkipping: boolean;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const options: CliOptions = { port: 7233, ip: '127.0.0.1', namespaces: [], logLevel: 'warn' };
+  const options: CliOptions = {
+    port: 7233,
+    ip: '127.0.0.1',
+    namespaces: [],
+    logLevel: 'warn',
+    timeSkipping: false,
+  };
   if (argv.length > 0 && /^\d+$/.test(argv[0])) {
     options.port = Number(argv[0]);
+    options.timeSkipping = true;
     return options;
   }
   const args = [...argv];
@@ -87,12 +96,13 @@ export async function main(argv: string[]): Promise<void> {
     port: options.port,
     ip: options.ip,
     namespaces: options.namespaces,
+    timeSkipping: options.timeSkipping,
     log: verbose
       ? (line) => console.error(line)
       : (line) => line.startsWith('internal error') && console.error(line),
   });
   console.log(
-    `temporal-dev-server listening on ${handle.address} (namespaces: ${['default', ...options.namespaces].join(', ')}; storage: memory)`,
+    `temporal-dev-server listening on ${handle.address} (namespaces: ${['default', ...options.namespaces].join(', ')}; storage: memory${options.timeSkipping ? '; time skipping' : ''})`,
   );
   const stop = () => {
     void handle.stop().then(() => process.exit(0));

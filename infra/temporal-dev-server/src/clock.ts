@@ -16,6 +16,8 @@ export class Clock {
   private timer: NodeJS.Timeout | undefined;
   private armedFor: number | undefined;
   private stopped = false;
+  /** Told after due items fired (time skipping re-checks whether it may jump again). */
+  onFired: (() => void) | undefined;
 
   now(): number {
     return Date.now() + this.offsetMs;
@@ -64,6 +66,7 @@ export class Clock {
       this.items.delete(item.id);
       item.fn();
     }
+    if (due.length > 0) this.onFired?.();
     this.arm();
   }
 

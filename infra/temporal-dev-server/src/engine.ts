@@ -52,6 +52,8 @@ interface ActivityState {
   lastFailure?: Msg;
   cancelRequested: boolean;
   cancelRequestedEventId?: number;
+  /** Waiting in a task queue (scheduled, not started): real work is pending. */
+  queued: boolean;
   /** Clock handles of the attempt's timers. */
   timers: number[];
   scheduleToCloseTimer?: number;
@@ -196,6 +198,11 @@ export class Engine {
   readonly activityQueues: TaskQueues<ActivityTask>;
   private readonly log: (line: string) => void;
   private taskIdSeq = 1;
+  /**
+   * Time skipping (TestService): enabled in the test-server form. Starts locked; while unlocked
+   * and no workflow or activity task is outstanding, the clock jumps to the next due item.
+   */
+  private readonly timeSkipping = { enabled: false, locks: 1, checkPending: false };
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? new Clock();
@@ -945,6 +952,7 @@ export class Engine {
       scheduledTime: now,
       currentAttemptScheduledTime: now,
       cancelRequested: false,
+      queued: false,
       timers: [],
     };
     run.activities.set(event.eventId, activity);
@@ -958,6 +966,7 @@ export class Engine {
 
   private enqueueActivity(run: Run, activity: ActivityState): void {
     const attempt = activity.attempt;
+    activity.queued = true;
     if (activity.scheduleToStartMs) {
       activity.timers.push(
         this.clock.schedule(this.clock.now() + activity.scheduleToStartMs, () => {
@@ -988,6 +997,7 @@ export class Engine {
     const run = task.run;
     const activity = run.activities.get(task.scheduledEventId)!;
     const now = this.clock.now();
+    activity.queued = false;
     activity.startedTime = now;
     activity.startedIdentity = identity;
     this.clearAttemptTimers(activity);
@@ -1175,6 +1185,7 @@ export class Engine {
     activity.startedTime = undefined;
     activity.startedIdentity = undefined;
     activity.lastHeartbeatTime = undefined;
+    activity.queued = false;
     const nextAttempt = activity.attempt + 1;
     activity.attempt = nextAttempt;
     activity.timers.push(
@@ -1799,5 +1810,59 @@ export class Engine {
 
   stop(): void {
     this.clock.stop();
+  }
+
+  // ---------------------------------------------------------------- time skipping
+
+  enableTimeSkipping(): void {
+    this.timeSkipping.enabled = true;
+    this.clock.onFired = () => this.scheduleSkipCheck();
+  }
+
+  lockTimeSkipping(): void {
+    this.timeSkipping.locks++;
+  }
+
+  unlockTimeSkipping(): void {
+    if (this.timeSkipping.locks === 0) {
+      throw new RpcError(status.FAILED_PRECONDITION, 'time skipping is not locked');
+    }
+    this.timeSkipping.locks--;
+    this.scheduleSkipCheck();
+  }
+
+  /** Resolves once the server clock reaches `at` (in virtual time when skipping is unlocked). */
+  sleepUntil(at: number): Promise<void> {
+    if (this.clock.now() >= at) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.clock.schedule(at, resolve);
+      this.scheduleSkipCheck();
+    });
+  }
+
+  /** Called after anything that may have made the server idle. */
+  scheduleSkipCheck(): void {
+    const ts = this.timeSkipping;
+    if (!ts.enabled || ts.checkPending) return;
+    ts.checkPending = true;
+    setImmediate(() => {
+      ts.checkPending = false;
+      if (ts.locks > 0 || this.hasOutstandingTasks()) return;
+      const next = this.clock.nextDue();
+      if (next === undefined) return;
+      this.clock.advanceTo(next);
+      this.scheduleSkipCheck();
+    });
+  }
+
+  private hasOutstandingTasks(): boolean {
+    for (const run of this.runsById.values()) {
+      if (isClosed(run)) continue;
+      if (run.wft) return true;
+      for (const activity of run.activities.values()) {
+        if (activity.queued || activity.startedTime !== undefined) return true;
+      }
+    }
+    return false;
   }
 }

@@ -54,6 +54,7 @@ function implementation(
   serviceName: string,
   handlers: Record<string, Handler>,
   log: (line: string) => void,
+  afterRequest: () => void = () => undefined,
 ): grpc.UntypedServiceImplementation {
   const service = root.lookupService(serviceName);
   const impl: grpc.UntypedServiceImplementation = {};
@@ -80,6 +81,7 @@ function implementation(
         (response) => callback(null, response),
         (err: unknown) => callback(toServiceError(err, name, log)),
       );
+      afterRequest();
     };
   }
   return impl;
@@ -103,9 +105,11 @@ export async function startGrpcServer(
     'grpc.max_send_message_length': 128 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
   });
+  // Any request may leave the server idle: time skipping re-checks after each.
+  const afterRequest = () => engine.scheduleSkipCheck();
   server.addService(
     serviceDefinition(SERVICES.workflow),
-    implementation(SERVICES.workflow, workflowServiceHandlers(engine), log),
+    implementation(SERVICES.workflow, workflowServiceHandlers(engine), log, afterRequest),
   );
   server.addService(
     serviceDefinition(SERVICES.operator),
@@ -113,7 +117,7 @@ export async function startGrpcServer(
   );
   server.addService(
     serviceDefinition(SERVICES.test),
-    implementation(SERVICES.test, extraHandlers.test ?? {}, log),
+    implementation(SERVICES.test, extraHandlers.test ?? {}, log, afterRequest),
   );
   server.addService(
     serviceDefinition(SERVICES.health),

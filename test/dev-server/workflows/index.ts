@@ -151,3 +151,24 @@ export async function waitsForExternalCompletion(): Promise<string> {
   });
   return completedElsewhere();
 }
+
+/** Sleeps for years: finishes in well under a second under time skipping. */
+export async function sleepsYears(): Promise<number> {
+  const before = Date.now(); // workflow time: deterministic, follows the server clock
+  await sleep('1095 days');
+  const { greet: greetAfter } = proxyActivities<typeof activities>({ startToCloseTimeout: '10s' });
+  await greetAfter('later');
+  return Date.now() - before;
+}
+
+/** A deadline with a reminder before it: waits for a signal or the deadline, whichever comes first. */
+export async function deadlineWithReminder(): Promise<string[]> {
+  const log: string[] = [];
+  let done = false;
+  setHandler(approve, () => {
+    done = true;
+  });
+  if (!(await condition(() => done, '4 days'))) log.push('reminded');
+  if (!(await condition(() => done, '1 day'))) log.push('escalated');
+  return log;
+}

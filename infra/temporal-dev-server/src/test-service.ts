@@ -1,0 +1,36 @@
+import type { Engine } from './engine';
+import { durationMs, fromTimestamp, toTimestamp } from './proto';
+import type { Handler } from './service';
+
+/** TestService: the time-skipping controls @temporalio/testing's createTimeSkipping() uses. */
+export function testServiceHandlers(engine: Engine): Record<string, Handler> {
+  return {
+    LockTimeSkipping: () => {
+      engine.lockTimeSkipping();
+      return {};
+    },
+    UnlockTimeSkipping: () => {
+      engine.unlockTimeSkipping();
+      return {};
+    },
+    GetCurrentTime: () => ({ time: toTimestamp(engine.clock.now()) }),
+    Sleep: async (req) => {
+      await engine.sleepUntil(engine.clock.now() + (durationMs(req.duration) ?? 0));
+      return {};
+    },
+    SleepUntil: async (req) => {
+      await engine.sleepUntil(fromTimestamp(req.timestamp) ?? engine.clock.now());
+      return {};
+    },
+    UnlockTimeSkippingWithSleep: async (req) => {
+      const target = engine.clock.now() + (durationMs(req.duration) ?? 0);
+      engine.unlockTimeSkipping();
+      try {
+        await engine.sleepUntil(target);
+      } finally {
+        engine.lockTimeSkipping();
+      }
+      return {};
+    },
+  };
+}
