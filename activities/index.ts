@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { NotificationChannel } from '../infra/database/entities/notification.entity';
+import { createDeadlineActivities } from './deadlines/deadline-activities';
 import { LogNotificationAdapter, NotificationAdapter } from './notifications/adapters';
 import { createNotificationActivities } from './notifications/notifications';
 
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
       adapters: deps.notificationAdapters ?? {},
       fallback: new LogNotificationAdapter(),
     }),
+    ...createDeadlineActivities({ dataSource: deps.dataSource }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ObjectionSnapshot } from './state';
 import type { VerificationOutcome } from './types';
 
@@ -75,5 +75,5 @@ export interface ProviderReplyResult {
   outcome: VerificationOutcome;
 }
 
-/** Sent by the calendar service when a year's arrangement changes: open deadlines are recomputed. */
-export const calendarChangedSignal = defineSignal<[{ years: number[] }]>('calendarChanged');
+/** Calendar changes reach the objection workflow through the shared deadline signal. */
+export { calendarChangedSignal } from '../deadlines/working-day-deadline';

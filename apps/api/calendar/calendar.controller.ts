@@ -13,7 +13,14 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { Inject } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { CalendarStore, CalendarValidationError } from '../../../activities/calendar/calendar-store';
+import { workflowsWithDeadlinesFrom } from '../../../activities/deadlines/deadline-activities';
+import { calendarChangedSignal } from '../../../workflows/deadlines/working-day-deadline';
+import { TEMPORAL_CLIENT } from '../core/runtime';
 import { PolicyStore } from '../../../activities/policies/policy-store';
 import { addWorkingDays, CalendarError, yearsSpanned } from '../../../workflows/calendar';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
@@ -78,6 +85,8 @@ export class CalendarController {
   constructor(
     private readonly calendars: CalendarStore,
     private readonly policies: PolicyStore,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
   ) {}
 
   @Get('deadline')
@@ -132,13 +141,32 @@ export class CalendarController {
     @CurrentPrincipal() who: Principal,
   ) {
     checkYear(year);
+    let declared;
     try {
-      return await this.calendars.declareYear(year, body, who.sub);
+      declared = await this.calendars.declareYear(year, body, who.sub);
     } catch (err) {
       if (err instanceof CalendarValidationError) {
         throw badRequest('CALENDAR_INVALID', `日历数据有误：${err.message}`, { fields: err.fields });
       }
       throw err;
     }
+    return { ...declared, notifiedWorkflows: await this.notifyOpenCases(year) };
+  }
+
+  /**
+   * Tells every running workflow with an open deadline in or after `year` to recompute it. A case
+   * that has closed meanwhile is skipped; any other failure is reported, the declaration stands.
+   */
+  private async notifyOpenCases(year: number): Promise<number> {
+    let notified = 0;
+    for (const workflowId of await workflowsWithDeadlinesFrom(this.dataSource, year)) {
+      try {
+        await this.temporal.workflow.getHandle(workflowId).signal(calendarChangedSignal, { years: [year] });
+        notified++;
+      } catch (err) {
+        if ((err as { name?: string }).name !== 'WorkflowNotFoundError') throw err;
+      }
+    }
+    return notified;
   }
 }

@@ -1,5 +1,6 @@
 import { AuditEvent } from './audit-event.entity';
 import { CalendarYearVersion } from './calendar/calendar-year-version.entity';
+import { OpenDeadline } from './deadline/open-deadline.entity';
 import { Notification } from './notification.entity';
 import { ObjectionCase } from './objection/objection-case.entity';
 import { ObjectionEvent } from './objection/objection-event.entity';
@@ -14,7 +15,16 @@ export const ENTITIES = [
   PolicyVersionRow,
   ObjectionCase,
   ObjectionEvent,
+  OpenDeadline,
   ...REGISTRY_ENTITIES,
 ];
 
-export { AuditEvent, CalendarYearVersion, Notification, ObjectionCase, ObjectionEvent, PolicyVersionRow };
+export {
+  AuditEvent,
+  CalendarYearVersion,
+  Notification,
+  ObjectionCase,
+  ObjectionEvent,
+  OpenDeadline,
+  PolicyVersionRow,
+};

@@ -2,6 +2,7 @@ import { AuditEvent1763856000000 } from './1763856000000-audit-event';
 import { Notification1763856100000 } from './1763856100000-notification';
 import { CalendarAndPolicy1763856200000 } from './1763856200000-calendar-and-policy';
 import { ObjectionCase1763856300000 } from './1763856300000-objection-case';
+import { OpenDeadline1763856400000 } from './1763856400000-open-deadline';
 import { Registry1763856500000 } from './1763856500000-registry';
 
 /**
@@ -13,5 +14,6 @@ export const MIGRATIONS = [
   Notification1763856100000,
   CalendarAndPolicy1763856200000,
   ObjectionCase1763856300000,
+  OpenDeadline1763856400000,
   Registry1763856500000,
 ];
