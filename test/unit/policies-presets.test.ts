@@ -44,3 +44,25 @@ describe('policy presets (effective-dated data)', () => {
     expect(xinzheng.document.tierMapping).toEqual({ 一般失信: '轻微', 较重失信: '一般', 严重失信: '严重' });
   });
 });
+
+describe('a policy change mid-case', () => {
+  it('leaves a case on the version in force when it was received, while new cases get the new one', () => {
+    const yexian = POLICY_PRESETS.filter((p) => p.jurisdiction === 'yexian-mz');
+    const tightened = {
+      ...yexian[0],
+      version: 2,
+      effectiveFrom: '2027-01-01',
+      document: {
+        ...yexian[0].document,
+        objection: { ...yexian[0].document.objection, verify: { value: 3, unit: 'working-days' as const } },
+      },
+    };
+    const versions = [...yexian, tightened];
+    const receivedBefore = policyInForceAt(versions, '2026-12-30'); // case received before the change
+    const receivedAfter = policyInForceAt(versions, '2027-01-04');
+    expect(receivedBefore?.version).toBe(1);
+    expect(receivedBefore?.document.objection.verify).toEqual({ value: 5, unit: 'working-days' });
+    expect(receivedAfter?.version).toBe(2);
+    expect(receivedAfter?.document.objection.verify).toEqual({ value: 3, unit: 'working-days' });
+  });
+});
