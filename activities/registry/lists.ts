@@ -5,6 +5,7 @@ import {
   LIST_TYPE_NAMES_ZH,
   ListType,
 } from '../../workflows/registry/types';
+import { isCalendarDate } from '../../workflows/registry/dates';
 import { Clock, systemClock, today } from './clock';
 import { currentEntries } from './current-entries';
 import { MeasureService } from './measures';
@@ -46,8 +47,7 @@ export class ListService {
   }
 
   async addEntry(input: AddListEntryInput): Promise<ListEntry> {
-    const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
-    if (!isDate(input.effectiveFrom) || (input.expiresOn && !isDate(input.expiresOn))) {
+    if (!isCalendarDate(input.effectiveFrom) || (input.expiresOn && !isCalendarDate(input.expiresOn))) {
       throw new RegistryError(
         'bad-input',
         'LIST_DATES_INVALID',

@@ -7,6 +7,7 @@ import {
   ListType,
   MeasureKind,
 } from '../../workflows/registry/types';
+import { isCalendarDate } from '../../workflows/registry/dates';
 import { Clock, systemClock, today } from './clock';
 import { currentEntries } from './current-entries';
 import { RegistryError } from './registry-error';
@@ -72,6 +73,7 @@ export class MeasureService {
   }
 
   async define(input: DefineMeasureInput): Promise<Measure> {
+    if (input.publishedOn) assertDate(input.publishedOn);
     const allowed: ListType[] = input.kind === 'reward' ? ['red'] : ['black', 'watch'];
     const wrong = input.applicableLists.filter((l) => !allowed.includes(l));
     if (wrong.length > 0 || input.applicableLists.length === 0) {
@@ -108,6 +110,7 @@ export class MeasureService {
 
   /** Publishes a draft measure (公布) as of the given date (default today). */
   async publish(code: string, input: { publishedOn?: string; actor: string }): Promise<Measure> {
+    if (input.publishedOn) assertDate(input.publishedOn);
     return this.dataSource.transaction(async (m) => {
       const measure = await m
         .getRepository(Measure)
@@ -434,6 +437,16 @@ export class MeasureService {
       text: input.reason.trim(),
       caseRef: input.caseRef ?? null,
     });
+  }
+}
+
+function assertDate(value: string): void {
+  if (!isCalendarDate(value)) {
+    throw new RegistryError(
+      'bad-input',
+      'MEASURE_DATE_INVALID',
+      `公布日期“${value}”不是有效日期（YYYY-MM-DD）。`,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { CreditRecord, CreditRecordEvent, CreditSubject } from '../../infra/database/entities/registry';
+import { isCalendarDate } from '../../workflows/registry/dates';
 import {
   nextRecordState,
   PUBLICLY_VISIBLE_STATUSES,
@@ -94,8 +95,6 @@ export interface PublicRecord {
   disputed: boolean;
   corrected: boolean;
 }
-
-const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
 
 /**
  * Credit records (信用记录): idempotent registration per (department, document number), the
@@ -227,6 +226,17 @@ export class RecordService {
     return records.map((record) => ({ record, subject: byId.get(record.subjectId)! }));
   }
 
+  /** Departments that hold a record on the subject (decides who sees its full identifier). */
+  async departmentsHolding(subjectId: string): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(CreditRecord)
+      .createQueryBuilder('r')
+      .select('DISTINCT r.department', 'department')
+      .where('r.subject_id = :subjectId', { subjectId })
+      .getRawMany<{ department: string }>();
+    return rows.map((r) => r.department);
+  }
+
   async events(recordId: string): Promise<CreditRecordEvent[]> {
     await this.findRecord(this.dataSource.manager, recordId);
     return this.dataSource
@@ -293,6 +303,18 @@ export class RecordService {
             {
               fields: unknown,
             },
+          );
+        }
+        const notText = Object.keys(changes).filter((k) => {
+          const v: unknown = changes[k as CorrectableField];
+          return v !== null && typeof v !== 'string';
+        });
+        if (notText.length > 0) {
+          throw new RegistryError(
+            'bad-input',
+            'RECORD_FIELDS_INVALID',
+            `更正内容必须是文本或 null：${notText.join('、')}。`,
+            { fields: notText.map((field) => ({ field, message: `${field}：必须是文本或 null` })) },
           );
         }
         const changed = (Object.keys(changes) as CorrectableField[]).filter((k) => changes[k] !== record[k]);
@@ -430,7 +452,7 @@ function validateRecordFields(f: Record<CorrectableField, string | null>): void 
   for (const k of REQUIRED_FIELDS) if (!f[k]?.trim()) fields.push({ field: k, message: `${k}：不能为空` });
   for (const k of DATE_FIELDS) {
     const v = f[k];
-    if (v !== null && v !== undefined && !isDate(v))
+    if (v !== null && v !== undefined && !isCalendarDate(v))
       fields.push({ field: k, message: `${k}：必须是 YYYY-MM-DD 日期` });
   }
   if (fields.length === 0) {

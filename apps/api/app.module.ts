@@ -15,6 +15,7 @@ import { CalendarController } from './calendar/calendar.controller';
 import { HealthController } from './health/health.controller';
 import { PoliciesController } from './policies/policies.controller';
 import { MeController } from './me/me.controller';
+import { RegistryModule } from './registry/registry.module';
 
 /** Process-wide providers: configuration, Temporal client, worker status, token service. */
 @Global()
@@ -54,6 +55,7 @@ export class AppModule implements NestModule {
           useFactory: () => ({ ...runtime.dataSource.options }),
           dataSourceFactory: async () => runtime.dataSource,
         }),
+        RegistryModule,
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [

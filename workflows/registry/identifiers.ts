@@ -9,6 +9,8 @@
  * the birth date of identity numbers; both checks are a few lines.
  */
 
+import { isCalendarDate } from './dates';
+
 export type IdentifierType = 'uscc' | 'resident-id';
 
 /** GB 32100 code alphabet: digits and capitals without I, O, S, V, Z (31 characters). */
@@ -69,11 +71,9 @@ export function checkUscc(raw: string): IdentifierCheck {
 
 function isRealDate(yyyymmdd: string): boolean {
   const year = Number(yyyymmdd.slice(0, 4));
-  const month = Number(yyyymmdd.slice(4, 6));
-  const day = Number(yyyymmdd.slice(6, 8));
-  if (year < 1800 || month < 1 || month > 12 || day < 1) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return (
+    year >= 1800 && isCalendarDate(`${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`)
+  );
 }
 
 export function checkResidentId(raw: string): IdentifierCheck {

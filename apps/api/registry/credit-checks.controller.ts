@@ -1,0 +1,66 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, UseFilters } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Registry } from '../../../activities/registry';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/roles';
+import { seesAllIdentifiers } from './disclosure';
+import { RegistryErrorFilter } from './registry-error.filter';
+import { CreditCheckListQueryDto, CreditCheckQueryDto } from './registry.dto';
+import { REGISTRY } from './registry.token';
+
+/** 逢办必查: the credit check before handling a matter, stored with the case file. */
+@ApiTags('registry: credit checks')
+@ApiBearerAuth()
+@UseFilters(RegistryErrorFilter)
+@Controller('api')
+export class CreditChecksController {
+  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
+
+  @Get('subjects/:code/credit-check')
+  @Roles('caseworker', 'provider', 'supervisor', 'admin')
+  @ApiOperation({
+    summary: 'Check a subject before handling a matter (逢办必查); the check and its answer are stored',
+    description:
+      'Returns the lists the subject is on today, the double-blacklist flag (heavier punishment), measures in ' +
+      'force, and open commitments (not yet available: commitmentsAvailable=false).',
+  })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED (matter missing), SUBJECT_CODE_INVALID' })
+  @ApiNotFoundResponse({ description: 'SUBJECT_NOT_FOUND' })
+  check(
+    @Param('code') code: string,
+    @Query() query: CreditCheckQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.registry.checks.check({
+      subjectCode: code,
+      matter: query.matter,
+      caseRef: query.caseRef,
+      actor: principal.sub,
+      roles: principal.roles,
+      department: principal.department,
+      revealIdentifiers: seesAllIdentifiers(principal),
+    });
+  }
+
+  @Get('credit-checks')
+  @Roles('caseworker', 'provider', 'supervisor', 'admin')
+  @ApiOperation({ summary: 'Stored checks of a case file (caseRef) or of a subject, oldest first' })
+  @ApiBadRequestResponse({ description: 'CHECK_QUERY_REQUIRED' })
+  async list(@Query() query: CreditCheckListQueryDto) {
+    return { items: await this.registry.checks.list({ caseRef: query.caseRef, subjectCode: query.subject }) };
+  }
+
+  @Get('credit-checks/:id')
+  @Roles('caseworker', 'provider', 'supervisor', 'admin')
+  @ApiOperation({ summary: 'One stored check: who, when, which matter, and the answer given' })
+  @ApiNotFoundResponse({ description: 'CREDIT_CHECK_NOT_FOUND' })
+  get(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.registry.checks.get(id);
+  }
+}

@@ -1,0 +1,92 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UseFilters,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Registry } from '../../../activities/registry';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/roles';
+import { requireDepartment } from './disclosure';
+import { RegistryErrorFilter } from './registry-error.filter';
+import { AddListEntryDto, ReasonDto } from './registry.dto';
+import { REGISTRY } from './registry.token';
+import { listEntryView } from './views';
+
+/** Red lists, blacklists and 重点关注 lists (名单), with effective and expiry dates. */
+@ApiTags('registry: lists')
+@ApiBearerAuth()
+@UseFilters(RegistryErrorFilter)
+@Controller('api')
+export class ListsController {
+  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
+
+  @Post('list-entries')
+  @HttpCode(201)
+  @Roles('provider')
+  @ApiOperation({ summary: 'Put a subject on a list, as the identifying department (provider)' })
+  @ApiBadRequestResponse({
+    description: 'VALIDATION_FAILED, LIST_DATES_INVALID, LIST_RECORD_MISMATCH, SUBJECT_CODE_INVALID',
+  })
+  @ApiNotFoundResponse({ description: 'SUBJECT_NOT_FOUND, RECORD_NOT_FOUND' })
+  async add(@Body() body: AddListEntryDto, @CurrentPrincipal() principal: Principal) {
+    const entry = await this.registry.lists.addEntry({
+      ...body,
+      department: requireDepartment(principal),
+      actor: principal.sub,
+    });
+    return listEntryView(entry);
+  }
+
+  @Post('list-entries/:id/exit')
+  @HttpCode(200)
+  @Roles('provider', 'supervisor')
+  @ApiOperation({
+    summary: 'Take the subject off the list today (名单退出); measures resting on the entry are lifted',
+    description: 'provider: entries of its own department; supervisor: any.',
+  })
+  @ApiForbiddenResponse({ description: 'LIST_ENTRY_OTHER_DEPARTMENT' })
+  @ApiNotFoundResponse({ description: 'LIST_ENTRY_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'LIST_ENTRY_ALREADY_EXITED' })
+  async exit(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ReasonDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const onlyDepartment = principal.roles.includes('supervisor') ? undefined : requireDepartment(principal);
+    return listEntryView(
+      await this.registry.lists.exitEntry(id, { actor: principal.sub, reason: body.reason, onlyDepartment }),
+    );
+  }
+
+  @Get('subjects/:code/list-entries')
+  @Roles('caseworker', 'provider', 'supervisor', 'admin')
+  @ApiOperation({
+    summary: 'All list entries of a subject, and its standing today (current entries, double-blacklist flag)',
+  })
+  @ApiNotFoundResponse({ description: 'SUBJECT_NOT_FOUND' })
+  async ofSubject(@Param('code') code: string) {
+    const subject = await this.registry.subjects.findByCode(code);
+    const standing = await this.registry.lists.standing(subject.id);
+    return {
+      items: (await this.registry.lists.entriesOf(subject.id)).map(listEntryView),
+      current: standing.current.map((e) => e.id),
+      blacklistDomains: standing.blacklistDomains,
+      heavierPunishment: standing.heavierPunishment,
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Registry } from '../../../activities/registry';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import type { Principal } from '../auth/roles';
+import { revealsFor } from './disclosure';
+import { RegistryErrorFilter } from './registry-error.filter';
+import { RegisterSubjectDto, SubjectQueryDto } from './registry.dto';
+import { REGISTRY } from './registry.token';
+import { subjectSummary, subjectView } from './views';
+
+/** Credit subjects (信用主体) and their responsible persons. */
+@ApiTags('registry: subjects')
+@ApiBearerAuth()
+@UseFilters(RegistryErrorFilter)
+@Controller('api/subjects')
+export class SubjectsController {
+  constructor(@Inject(REGISTRY) private readonly registry: Registry) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('caseworker', 'provider', 'admin')
+  @ApiOperation({
+    summary:
+      'Register a subject, with its legal representative and responsible persons (caseworker, provider, admin)',
+    description:
+      'Codes are checked against GB 32100 / GB 11643. Registering the same code and name again returns ' +
+      'the existing subject with 200.',
+  })
+  @ApiCreatedResponse({ description: 'Registered' })
+  @ApiOkResponse({ description: 'Already registered (same code and name)' })
+  @ApiBadRequestResponse({
+    description: 'SUBJECT_CODE_INVALID, VALIDATION_FAILED, SUBJECT_PERSONS_NOT_ALLOWED',
+  })
+  @ApiConflictResponse({ description: 'SUBJECT_CODE_TAKEN: the code is registered under another name' })
+  async register(
+    @Body() body: RegisterSubjectDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { view, created } = await this.registry.subjects.register({ ...body, actor: principal.sub });
+    if (!created) res.status(200);
+    return { created, ...subjectView(view, await this.reveal(principal, view.subject.id)) };
+  }
+
+  @Get()
+  @Roles('caseworker', 'provider', 'supervisor', 'admin')
+  @ApiOperation({ summary: 'Find subjects by name or kind' })
+  async list(@Query() query: SubjectQueryDto, @CurrentPrincipal() principal: Principal) {
+    const subjects = await this.registry.subjects.list(query);
+    const items = [];
+    for (const s of subjects) items.push(subjectSummary(s, await this.reveal(principal, s.id)));
+    return { items };
+  }
+
+  @Get(':code')
+  @Roles('caseworker', 'provider', 'supervisor', 'admin')
+  @ApiOperation({ summary: 'One subject with linked persons / organisations' })
+  @ApiBadRequestResponse({ description: 'SUBJECT_CODE_INVALID' })
+  @ApiNotFoundResponse({ description: 'SUBJECT_NOT_FOUND' })
+  async get(@Param('code') code: string, @CurrentPrincipal() principal: Principal) {
+    const view = await this.registry.subjects.getByCode(code);
+    return subjectView(view, await this.reveal(principal, view.subject.id));
+  }
+
+  private async reveal(principal: Principal, subjectId: string): Promise<boolean> {
+    return revealsFor(principal, await this.registry.records.departmentsHolding(subjectId));
+  }
+}
