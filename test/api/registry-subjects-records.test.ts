@@ -365,18 +365,18 @@ describe('credit registry API: subjects and records', () => {
     const newRecord = async (documentNo: string, extra: Record<string, unknown> = {}) =>
       (await http().post('/api/records').set(provider()).send(recordBody(documentNo, extra)).expect(201)).body
         .id as string;
-    const act = (id: string, who: { Authorization: string }, body: Record<string, unknown>) =>
+    const act = (id: string, who: { Authorization: string }) =>
       http().post(`/api/records/${id}/transitions`).set(who);
 
     it('marks disputed and resolves back, appending who, when and why for each step', async () => {
       const id = await newRecord('LC-1');
-      await act(id, caseworker(), {})
+      await act(id, caseworker())
         .send({ action: 'dispute', reason: '申请人提出异议', caseRef: 'YY-2026-001' })
         .expect(200)
         .expect((r) =>
           expect(r.body).toMatchObject({ changed: true, status: 'disputed', statusName: '异议处理中' }),
         );
-      await act(id, supervisor(), {})
+      await act(id, supervisor())
         .send({ action: 'resolve-dispute', reason: '经核实信息无误，维持原记录', caseRef: 'YY-2026-001' })
         .expect(200)
         .expect((r) => expect(r.body.status).toBe('active'));
@@ -407,10 +407,8 @@ describe('credit registry API: subjects and records', () => {
 
     it('corrects a disputed record: new values, before/after in the event, outbox row in the same transaction', async () => {
       const id = await newRecord('LC-2');
-      await act(id, caseworker(), {})
-        .send({ action: 'dispute', reason: '异议', caseRef: 'YY-2' })
-        .expect(200);
-      const res = await act(id, provider(), {})
+      await act(id, caseworker()).send({ action: 'dispute', reason: '异议', caseRef: 'YY-2' }).expect(200);
+      const res = await act(id, provider())
         .send({
           action: 'correct',
           reason: '处罚内容记载有误',
@@ -440,14 +438,14 @@ describe('credit registry API: subjects and records', () => {
 
     it('refuses transitions the lifecycle does not allow with 422, changing nothing', async () => {
       const id = await newRecord('LC-3');
-      await act(id, provider(), {}).send({ action: 'revoke', reason: '原处罚决定已被撤销' }).expect(200);
-      const res = await act(id, caseworker(), {}).send({ action: 'dispute', reason: '异议' }).expect(422);
+      await act(id, provider()).send({ action: 'revoke', reason: '原处罚决定已被撤销' }).expect(200);
+      const res = await act(id, caseworker()).send({ action: 'dispute', reason: '异议' }).expect(422);
       expect(res.body).toMatchObject({
         code: 'RECORD_TRANSITION_NOT_ALLOWED',
         message: expect.stringContaining('已撤销'),
         details: { status: 'revoked', action: 'dispute', allowedFrom: ['active', 'corrected'] },
       });
-      await act(id, provider(), {}).send({ action: 'repair', reason: '修复' }).expect(422);
+      await act(id, provider()).send({ action: 'repair', reason: '修复' }).expect(422);
       const record = await api.dataSource.getRepository(CreditRecord).findOneByOrFail({ id });
       expect(record).toMatchObject({ status: 'revoked', version: 2 });
       expect(await api.dataSource.getRepository(PlatformOutbox).countBy({ aggregateId: id })).toBe(1);
@@ -455,18 +453,18 @@ describe('credit registry API: subjects and records', () => {
 
     it('keeps content changes with the providing department (403 for another department or a caseworker)', async () => {
       const id = await newRecord('LC-4');
-      const other = await act(id, provider('叶县市场监督管理局'), {})
+      const other = await act(id, provider('叶县市场监督管理局'))
         .send({ action: 'revoke', reason: '撤销' })
         .expect(403);
       expect(other.body).toMatchObject({
         code: 'RECORD_OTHER_DEPARTMENT',
         message: expect.stringContaining('叶县民政局'),
       });
-      await act(id, caseworker(), {})
+      await act(id, caseworker())
         .send({ action: 'correct', reason: '更正', changes: { title: 'x' } })
         .expect(403)
         .expect((r) => expect(r.body.code).toBe('AUTH_FORBIDDEN_ROLE'));
-      await act(id, provider(), {}).send({ action: 'dispute', reason: '异议' }).expect(403);
+      await act(id, provider()).send({ action: 'dispute', reason: '异议' }).expect(403);
       expect((await api.dataSource.getRepository(CreditRecord).findOneByOrFail({ id })).status).toBe(
         'active',
       );
@@ -474,7 +472,7 @@ describe('credit registry API: subjects and records', () => {
 
     it('rejects empty corrections, unknown fields, missing reasons and unknown actions with 400', async () => {
       const id = await newRecord('LC-5');
-      const send = (body: Record<string, unknown>) => act(id, provider(), {}).send(body).expect(400);
+      const send = (body: Record<string, unknown>) => act(id, provider()).send(body).expect(400);
       expect((await send({ action: 'correct', reason: '更正', changes: {} })).body.code).toBe(
         'RECORD_CORRECTION_EMPTY',
       );
@@ -494,14 +492,14 @@ describe('credit registry API: subjects and records', () => {
 
     it('repairs, expires and deletes through the outbox; hides and unhides without it', async () => {
       const repaired = await newRecord('LC-6');
-      await act(repaired, provider(), {}).send({ action: 'repair', reason: '已完成信用修复' }).expect(200);
+      await act(repaired, provider()).send({ action: 'repair', reason: '已完成信用修复' }).expect(200);
       const expired = await newRecord('LC-7');
-      await act(expired, provider(), {}).send({ action: 'hide', reason: '异议期间暂停公示' }).expect(200);
-      await act(expired, supervisor(), {}).send({ action: 'unhide', reason: '恢复公示' }).expect(200);
-      await act(expired, api.auth(['admin']), {})
+      await act(expired, provider()).send({ action: 'hide', reason: '异议期间暂停公示' }).expect(200);
+      await act(expired, supervisor()).send({ action: 'unhide', reason: '恢复公示' }).expect(200);
+      await act(expired, api.auth(['admin']))
         .send({ action: 'expire', reason: '公示期满' })
         .expect(200);
-      await act(expired, api.auth(['admin']), {})
+      await act(expired, api.auth(['admin']))
         .send({ action: 'delete', reason: '保存期满删除' })
         .expect(200);
       const types = async (id: string) =>
@@ -552,7 +550,7 @@ describe('credit registry API: subjects and records', () => {
       );
       expect(byDoc).toEqual({ 'PV-1': false, 'PV-2': true });
       expect(res.body.records[0]).not.toHaveProperty('registeredBy');
-      expect(shown).toBeDefined();
+      expect(res.body.records.map((r: { id: string }) => r.id)).toContain(shown);
 
       const personRecord = await http().get(`/api/public/subjects/${REP}/records`).expect(200);
       expect(personRecord.body.subject).toMatchObject({
