@@ -3,12 +3,17 @@ import type { NotificationChannel } from '../infra/database/entities/notificatio
 import { createDeadlineActivities } from './deadlines/deadline-activities';
 import { LogNotificationAdapter, NotificationAdapter } from './notifications/adapters';
 import { createNotificationActivities } from './notifications/notifications';
+import { LocalSinkPlatformAdapter, PlatformAdapter } from './platform/adapters';
+import { createPlatformOutboxActivities } from './platform/push';
+import { createRegistryActivities } from './registry/registry-activities';
 
 /** What activity implementations need from the outside world. */
 export interface ActivityDeps {
   dataSource: DataSource;
   /** Channel adapters (SMS, e-mail, WeChat ...); channels without one use the log adapter. */
   notificationAdapters?: Partial<Record<NotificationChannel, NotificationAdapter>>;
+  /** Where platform_outbox rows go (HttpWebhookPlatformAdapter); default: the local platform_sink table. */
+  platformAdapter?: PlatformAdapter;
 }
 
 /**
@@ -23,6 +28,11 @@ export function createActivities(deps: ActivityDeps) {
       fallback: new LogNotificationAdapter(),
     }),
     ...createDeadlineActivities({ dataSource: deps.dataSource }),
+    ...createRegistryActivities({ dataSource: deps.dataSource }),
+    ...createPlatformOutboxActivities({
+      dataSource: deps.dataSource,
+      adapter: deps.platformAdapter ?? new LocalSinkPlatformAdapter(deps.dataSource),
+    }),
   };
 }
 
