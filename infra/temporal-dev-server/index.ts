@@ -1,5 +1,6 @@
 import { Engine } from './src/engine';
 import { startGrpcServer } from './src/server';
+import { operatorServiceHandlers } from './src/service';
 import { testServiceHandlers } from './src/test-service';
 
 export interface DevServerOptions {
@@ -9,6 +10,8 @@ export interface DevServerOptions {
   namespaces?: string[];
   /** Serve the TestService and skip time when idle (the test-server form). */
   timeSkipping?: boolean;
+  /** Custom search attributes to register in every namespace: name → IndexedValueType number. */
+  searchAttributes?: Record<string, number>;
   log?: (line: string) => void;
 }
 
@@ -27,12 +30,18 @@ export interface DevServerHandle {
 export async function start(options: DevServerOptions = {}): Promise<DevServerHandle> {
   const log = options.log ?? (() => undefined);
   const engine = new Engine({ log });
-  for (const ns of new Set(['default', ...(options.namespaces ?? [])])) engine.registerNamespace(ns);
+  for (const ns of new Set(['default', ...(options.namespaces ?? [])])) {
+    engine.registerNamespace(ns);
+    if (options.searchAttributes) engine.visibility.registry.add(ns, options.searchAttributes);
+  }
   const ip = options.ip ?? '127.0.0.1';
   if (options.timeSkipping) engine.enableTimeSkipping();
   const grpcServer = await startGrpcServer(
     engine,
-    options.timeSkipping ? { test: testServiceHandlers(engine) } : {},
+    {
+      operator: operatorServiceHandlers(engine),
+      ...(options.timeSkipping ? { test: testServiceHandlers(engine) } : {}),
+    },
     ip,
     options.port ?? 7233,
     log,

@@ -1,4 +1,5 @@
 import { start } from '../index';
+import { IndexedValueType } from './visibility/visibility';
 
 /**
  * Accepts the argument forms @temporalio/testing passes to the official binaries:
@@ -14,7 +15,18 @@ export interface CliOptions {
   logLevel: string;
   /** The test-server form serves the TestService with time skipping. */
   timeSkipping: boolean;
+  searchAttributes: Record<string, number>;
 }
+
+const SEARCH_ATTRIBUTE_TYPES: Record<string, number> = {
+  text: IndexedValueType.TEXT,
+  keyword: IndexedValueType.KEYWORD,
+  int: IndexedValueType.INT,
+  double: IndexedValueType.DOUBLE,
+  bool: IndexedValueType.BOOL,
+  datetime: IndexedValueType.DATETIME,
+  keywordlist: IndexedValueType.KEYWORD_LIST,
+};
 
 export function parseArgs(argv: string[]): CliOptions {
   const options: CliOptions = {
@@ -23,6 +35,7 @@ export function parseArgs(argv: string[]): CliOptions {
     namespaces: [],
     logLevel: 'warn',
     timeSkipping: false,
+    searchAttributes: {},
   };
   if (argv.length > 0 && /^\d+$/.test(argv[0])) {
     options.port = Number(argv[0]);
@@ -67,8 +80,18 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--ui-port':
       case '--ui-ip':
+      case '--search-attribute': {
+        const [name, typeName] = value().split('=');
+        const type = SEARCH_ATTRIBUTE_TYPES[typeName?.toLowerCase() ?? ''];
+        if (!name || type === undefined) {
+          throw new Error(
+            '--search-attribute needs Name=Type (Text, Keyword, Int, Double, Bool, Datetime, KeywordList)',
+          );
+        }
+        options.searchAttributes[name] = type;
+        break;
+      }
       case '--dynamic-config-value':
-      case '--search-attribute':
       case '--log-format':
       case '--metrics-port':
       case '--http-port':
@@ -97,6 +120,7 @@ export async function main(argv: string[]): Promise<void> {
     ip: options.ip,
     namespaces: options.namespaces,
     timeSkipping: options.timeSkipping,
+    searchAttributes: options.searchAttributes,
     log: verbose
       ? (line) => console.error(line)
       : (line) => line.startsWith('internal error') && console.error(line),

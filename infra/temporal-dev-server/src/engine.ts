@@ -24,6 +24,7 @@ import { alreadyCompleted, invalidArgument, notFound, RpcError, workflowNotFound
 import { durationMs, Msg, packAny, toDuration, toTimestamp, unpackAny } from './proto';
 import { HistoryStore, InMemoryHistoryStore } from './storage';
 import { TaskQueues } from './task-queues';
+import { SearchAttributeRegistry, Visibility } from './visibility/visibility';
 
 /** Default workflow task timeout, as the real server. */
 const DEFAULT_WFT_TIMEOUT_MS = 10_000;
@@ -196,6 +197,7 @@ export class Engine {
   private readonly runsById = new Map<string, Run>();
   readonly workflowQueues: TaskQueues<WftTask>;
   readonly activityQueues: TaskQueues<ActivityTask>;
+  readonly visibility = new Visibility(new SearchAttributeRegistry());
   private readonly log: (line: string) => void;
   private taskIdSeq = 1;
   /**
@@ -271,6 +273,10 @@ export class Engine {
     return this.runsById.values();
   }
 
+  runsInNamespace(namespace: string): Run[] {
+    return [...this.runsById.values()].filter((r) => r.namespace === namespace);
+  }
+
   // ---------------------------------------------------------------- history
 
   private appendEvent(run: Run, eventType: number, attributes: Msg, options: { direct?: boolean } = {}): Msg {
@@ -334,6 +340,7 @@ export class Engine {
     if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
     if (!req.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
     if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
+    if (!extra.continuedFrom) this.visibility.registry.validate(namespace, req.searchAttributes);
     const requestId: string | undefined = req.requestId || undefined;
     const runs = this.runsOf(namespace, workflowId);
     const latest = runs[runs.length - 1];

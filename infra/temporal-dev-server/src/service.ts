@@ -9,6 +9,7 @@ import {
 } from './enums';
 import { invalidArgument, RpcError } from './errors';
 import { durationMs, Msg, toTimestamp } from './proto';
+import { SYSTEM_ATTRIBUTES } from './visibility/visibility';
 
 /** A unary handler: request in, response out; `onCancel` registers clean-up for long polls. */
 export type Handler = (request: Msg, onCancel: (fn: () => void) => void) => Promise<Msg> | Msg;
@@ -33,6 +34,51 @@ function executionInfo(engine: Engine, run: ReturnType<Engine['findRun']>): Msg 
     firstRunId: run.firstExecutionRunId,
     historySizeBytes: run.historySizeBytes,
     stateTransitionCount: run.nextEventId - 1,
+  };
+}
+
+function listExecutions(engine: Engine, req: Msg): Msg {
+  const namespace = engine.requireNamespace(req.namespace);
+  const offset = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw invalidArgument('invalid next page token');
+  const { page, nextOffset } = engine.visibility.list(
+    namespace,
+    engine.runsInNamespace(namespace),
+    req.query,
+    req.pageSize,
+    offset,
+  );
+  return {
+    executions: page.map((run) => executionInfo(engine, run)),
+    nextPageToken: nextOffset === undefined ? undefined : Buffer.from(String(nextOffset)),
+  };
+}
+
+/** OperatorService: custom search attributes. */
+export function operatorServiceHandlers(engine: Engine): Record<string, Handler> {
+  return {
+    AddSearchAttributes: (req) => {
+      engine.visibility.registry.add(
+        engine.requireNamespace(req.namespace || 'default'),
+        req.searchAttributes ?? {},
+      );
+      return {};
+    },
+    RemoveSearchAttributes: (req) => {
+      engine.visibility.registry.remove(
+        engine.requireNamespace(req.namespace || 'default'),
+        req.searchAttributes ?? [],
+      );
+      return {};
+    },
+    ListSearchAttributes: (req) => {
+      const namespace = engine.requireNamespace(req.namespace || 'default');
+      return {
+        customAttributes: Object.fromEntries(engine.visibility.registry.of(namespace)),
+        systemAttributes: SYSTEM_ATTRIBUTES,
+        storageSchema: {},
+      };
+    },
   };
 }
 
@@ -389,5 +435,25 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     },
 
     GetSearchAttributes: () => ({ keys: {} }),
+
+    ListWorkflowExecutions: (req) => listExecutions(engine, req),
+    ScanWorkflowExecutions: (req) => listExecutions(engine, req),
+
+    CountWorkflowExecutions: (req) => {
+      const namespace = engine.requireNamespace(req.namespace);
+      const result = engine.visibility.count(namespace, engine.runsInNamespace(namespace), req.query);
+      return {
+        count: result.count,
+        groups: result.groups?.map((g) => ({
+          groupValues: [
+            {
+              metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('Keyword') },
+              data: Buffer.from(JSON.stringify(g.value)),
+            },
+          ],
+          count: g.count,
+        })),
+      };
+    },
   };
 }

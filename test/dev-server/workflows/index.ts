@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  continueAsNew,
   defineQuery,
   defineSignal,
   defineUpdate,
@@ -11,6 +12,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -171,4 +173,22 @@ export async function deadlineWithReminder(): Promise<string[]> {
   if (!(await condition(() => done, '4 days'))) log.push('reminded');
   if (!(await condition(() => done, '1 day'))) log.push('escalated');
   return log;
+}
+
+/** Tags itself for supervisors' listings, then waits to be approved. */
+export async function taggedCase(status: string): Promise<string> {
+  let approvedBy = '';
+  setHandler(approve, (by) => {
+    approvedBy = by;
+  });
+  upsertSearchAttributes({ CaseStatus: [status], Overdue: [false] });
+  await condition(() => approvedBy !== '');
+  upsertSearchAttributes({ CaseStatus: ['closed'] });
+  return approvedBy;
+}
+
+/** Continues as new `times` times, carrying a counter. */
+export async function loops(times: number, seen = 0): Promise<number> {
+  if (times > 0) await continueAsNew<typeof loops>(times - 1, seen + 1);
+  return seen;
 }
