@@ -270,8 +270,9 @@ export class MeasureService {
 
   /**
    * Acts on every measure resting on a record (objection: suspend while verifying, reinstate when
-   * upheld, lift when revoked). Measures not in a state the action applies to are left alone.
-   * Returns the ids changed.
+   * upheld, lift when revoked). Measures not in a state the action applies to are left alone;
+   * with a caseRef, reinstate only touches measures that this case suspended (one suspended for
+   * another reason stays suspended). Returns the ids changed.
    */
   async actOnRecord(
     recordId: string,
@@ -284,9 +285,29 @@ export class MeasureService {
         order: { appliedAt: 'ASC' },
         lock: { mode: 'pessimistic_write' },
       });
-      for (const row of rows) await this.changeStatus(m, row, action, input);
-      return rows.map((r) => r.id);
+      const targets =
+        action === 'reinstate' && input.caseRef ? await this.suspendedBy(m, rows, input.caseRef) : rows;
+      for (const row of targets) await this.changeStatus(m, row, action, input);
+      return targets.map((r) => r.id);
     });
+  }
+
+  /** Of these suspended measures, those whose latest suspension was made for this case. */
+  private async suspendedBy(
+    m: EntityManager,
+    rows: AppliedMeasure[],
+    caseRef: string,
+  ): Promise<AppliedMeasure[]> {
+    if (rows.length === 0) return [];
+    const latest: { applied_measure_id: string; case_ref: string | null }[] = await m.query(
+      `SELECT DISTINCT ON (applied_measure_id) applied_measure_id, case_ref
+         FROM credit_applied_measure_event
+        WHERE action = 'suspend' AND applied_measure_id = ANY($1)
+        ORDER BY applied_measure_id, id DESC`,
+      [rows.map((r) => r.id)],
+    );
+    const ours = new Set(latest.filter((l) => l.case_ref === caseRef).map((l) => l.applied_measure_id));
+    return rows.filter((r) => ours.has(r.id));
   }
 
   /** Lifts every measure resting on a list entry (used when the subject exits the list). */
