@@ -261,6 +261,13 @@ export class RecordService {
         `${RECORD_ACTION_NAMES_ZH[action]}必须说明理由。`,
       );
     }
+    if (action !== 'correct' && input.changes !== undefined) {
+      throw new RegistryError(
+        'bad-input',
+        'RECORD_CHANGES_ONLY_FOR_CORRECT',
+        `只有“更正”可以修改记录内容；${RECORD_ACTION_NAMES_ZH[action]}不能附带修改内容。`,
+      );
+    }
     return this.dataSource.transaction(async (m) => {
       const record = await this.findRecord(m, recordId, true);
       if (input.onlyDepartment !== undefined && record.department !== input.onlyDepartment) {

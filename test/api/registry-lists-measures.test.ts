@@ -430,6 +430,42 @@ describe('credit registry API: lists, measures and 逢办必查 checks', () => {
     });
   });
 
+  describe('red lists and rewards', () => {
+    it('applies a reward measure to a subject on a red list, and no punishment measure on that entry', async () => {
+      await http()
+        .post('/api/measures')
+        .set(admin())
+        .send({
+          code: 'JL-MZ-001',
+          name: '行政审批绿色通道',
+          kind: 'reward',
+          legalBasis: '新郑市民政局实施方案 四(三)',
+          applicableLists: ['red'],
+          publishedOn: day(-1),
+        })
+        .expect(201);
+      const entry = await addEntry({
+        subjectCode: CLEAN,
+        listType: 'red',
+        domain: '民政',
+        listName: '守信红名单',
+        basis: '连续三年无不良信用记录',
+      }).expect(201);
+      const reward = await http()
+        .post(`/api/subjects/${CLEAN}/measures`)
+        .set(caseworker())
+        .send({ measureCode: 'JL-MZ-001', matter: '社会组织变更登记' })
+        .expect(201);
+      expect(reward.body).toMatchObject({ kind: 'reward', listEntryId: entry.body.id, status: 'active' });
+      await http()
+        .post(`/api/subjects/${CLEAN}/measures`)
+        .set(caseworker())
+        .send({ measureCode: 'CJ-MZ-001', matter: '社会组织变更登记', listEntryId: entry.body.id })
+        .expect(409)
+        .expect((r) => expect(r.body.code).toBe('MEASURE_NOT_APPLICABLE'));
+    });
+  });
+
   describe('credit check (逢办必查)', () => {
     it('answers with lists, the heavier-punishment flag, measures in force and a clear commitments field', async () => {
       const res = await http()

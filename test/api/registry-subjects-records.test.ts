@@ -185,6 +185,17 @@ describe('credit registry API: subjects and records', () => {
       );
     });
 
+    it('finds subjects by part of the name and kind', async () => {
+      const res = await http()
+        .get(`/api/subjects?name=${encodeURIComponent('夕阳红')}`)
+        .set(caseworker())
+        .expect(200);
+      expect(res.body.items.map((s: { code: string }) => s.code)).toEqual([ORG]);
+      const persons = await http().get('/api/subjects?kind=natural-person').set(caseworker()).expect(200);
+      expect(persons.body.items.length).toBeGreaterThanOrEqual(2);
+      for (const p of persons.body.items) expect(p).toMatchObject({ kind: 'natural-person', masked: true });
+    });
+
     it('answers 404 SUBJECT_NOT_FOUND for a valid but unknown code and 400 for a malformed one', async () => {
       const unknown = uscc('91410422MA0000999');
       const res = await http().get(`/api/subjects/${unknown}`).set(caseworker()).expect(404);
@@ -486,6 +497,9 @@ describe('credit registry API: subjects and records', () => {
         'RECORD_FIELDS_INVALID',
       );
       expect((await send({ action: 'revoke', reason: '' })).body.code).toBe('VALIDATION_FAILED');
+      expect((await send({ action: 'revoke', reason: '撤销', changes: { title: 'x' } })).body.code).toBe(
+        'RECORD_CHANGES_ONLY_FOR_CORRECT',
+      );
       expect((await send({ action: 'erase', reason: 'x' })).body.code).toBe('VALIDATION_FAILED');
       expect(await api.dataSource.getRepository(PlatformOutbox).countBy({ aggregateId: id })).toBe(0);
     });
