@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CreditRecord, CreditRecordEvent, CreditSubject } from '../../infra/database/entities/registry';
 import { isCalendarDate } from '../../workflows/registry/dates';
@@ -165,9 +166,9 @@ export class RecordService {
         const first = await m
           .getRepository(CreditRecordEvent)
           .findOneByOrFail({ recordId: record.id, action: 'register' });
-        const differing = Object.keys(original).filter(
-          (k) => first.detail[k] !== original[k as keyof typeof original],
-        );
+        const stored = first.detail.fingerprints as Record<string, string>;
+        const fingerprints = fingerprint(original);
+        const differing = Object.keys(fingerprints).filter((k) => stored[k] !== fingerprints[k]);
         if (differing.length > 0) {
           throw new RegistryError(
             'conflict',
@@ -186,7 +187,9 @@ export class RecordService {
         actor: input.actor,
         reason: '登记信用记录',
         caseRef: null,
-        detail: original,
+        // Fingerprints, not the content: the history is append-only and must not keep personal
+        // data past the record's deletion; they suffice to recognise a repeated submission.
+        detail: { fingerprints: fingerprint(original) },
       });
       return { record, created: true };
     });
@@ -337,6 +340,13 @@ export class RecordService {
         Object.assign(record, detail.after);
       }
 
+      if (action === 'delete') {
+        // Retention has ended (e.g. personal negative records 5 years after the conduct ended):
+        // the content goes; department, document number and the history of what happened stay.
+        record.title = DELETED_TEXT;
+        record.content = DELETED_TEXT;
+      }
+
       const fromStatus = record.status;
       record.status = outcome.to;
       record.resumeStatuses = outcome.resumeStack;
@@ -449,6 +459,15 @@ export class RecordService {
   }
 }
 
+const DELETED_TEXT = '（已按保存期限删除）';
+
+/** SHA-256 of each submitted field, so a repeated registration can be compared field by field. */
+function fingerprint(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, createHash('sha256').update(JSON.stringify(v)).digest('hex')]),
+  );
+}
+
 export function recordNotFound(id: string): RegistryError {
   return new RegistryError('not-found', 'RECORD_NOT_FOUND', `未找到信用记录“${id}”。`, { recordId: id });
 }
@@ -464,6 +483,9 @@ function validateRecordFields(f: Record<CorrectableField, string | null>): void 
   }
   if (fields.length === 0) {
     const { publicityStart: start, publicityMinEnd: min, publicityMaxEnd: max, retentionEnd: retention } = f;
+    if (start && f.decisionDate && start < f.decisionDate) {
+      fields.push({ field: 'publicityStart', message: '公示起始日期早于决定日期' });
+    }
     if ((min || max) && !start) {
       fields.push({ field: 'publicityStart', message: '填写公示截止日期时必须填写公示起始日期' });
     }

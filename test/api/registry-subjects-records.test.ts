@@ -311,6 +311,12 @@ describe('credit registry API: subjects and records', () => {
       await http()
         .post('/api/records')
         .set(provider())
+        .send(recordBody('X-3b', { publicityStart: day(-20) }))
+        .expect(400)
+        .expect((r) => expect(r.body.message).toContain('公示起始日期早于决定日期'));
+      await http()
+        .post('/api/records')
+        .set(provider())
         .send(recordBody('X-4', { decisionDate: '2026-02-30' }))
         .expect(400);
       await http()
@@ -522,6 +528,16 @@ describe('credit registry API: subjects and records', () => {
             .getRepository(PlatformOutbox)
             .find({ where: { aggregateId: id }, order: { id: 'ASC' } })
         ).map((o) => o.eventType);
+      const deleted = await http().get(`/api/records/${expired}`).set(supervisor()).expect(200);
+      expect(deleted.body).toMatchObject({
+        status: 'deleted',
+        title: '（已按保存期限删除）',
+        content: '（已按保存期限删除）',
+      });
+      const history = JSON.stringify(
+        (await http().get(`/api/records/${expired}/events`).set(supervisor())).body,
+      );
+      expect(history).not.toContain('未按规定报送年度工作报告');
       expect(await types(repaired)).toEqual(['record.repaired']);
       expect(await types(expired)).toEqual(['record.expired', 'record.deleted']);
     });

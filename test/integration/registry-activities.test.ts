@@ -93,6 +93,16 @@ describe('registry services and activities (as the procedures call them)', () =>
     expect(await outbox()).toBe(1);
   });
 
+  it('registers a record once when the same submission arrives twice at the same moment', async () => {
+    const results = await Promise.all([register('叶民罚〔2026〕99号'), register('叶民罚〔2026〕99号')]);
+    expect(results.map((r) => r.created).sort()).toEqual([false, true]);
+    expect(results[0].record.id).toBe(results[1].record.id);
+    const events = await dataSource
+      .getRepository(CreditRecordEvent)
+      .findBy({ recordId: results[0].record.id });
+    expect(events).toHaveLength(1);
+  });
+
   it('raises RegistryError with a kind the activity layer can map', async () => {
     const err = await registry.records.get('00000000-0000-0000-0000-000000000000').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
