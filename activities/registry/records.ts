@@ -405,6 +405,24 @@ export class RecordService {
     return expired;
   }
 
+  /**
+   * Deletes every record whose retention period has ended (personal negative records: 5 years
+   * after the conduct ended, 征信业管理条例 Art 16) — the system's daily purge. Returns the ids.
+   */
+  async deletePastRetention(actor = 'system'): Promise<string[]> {
+    const due = await this.dataSource
+      .getRepository(CreditRecord)
+      .createQueryBuilder('r')
+      .select('r.id', 'id')
+      .where('r.retention_end < :today', { today: today(this.clock) })
+      .andWhere('r.status IN (:...statuses)', { statuses: RECORD_TRANSITIONS.delete.from })
+      .getRawMany<{ id: string }>();
+    for (const { id } of due) {
+      await this.transition(id, 'delete', { actor, reason: '已超过保存期限，依规删除' });
+    }
+    return due.map((d) => d.id);
+  }
+
   /** The public view (信用公示): published, not hidden, within the publicity period; disputed flagged. */
   async publicRecords(rawCode: string): Promise<{ subject: CreditSubject; records: PublicRecord[] }> {
     const subject = await this.subjects.findByCode(rawCode);

@@ -86,5 +86,8 @@ export function createRegistryActivities(deps: { dataSource: DataSource; clock?:
     /** Daily sweep: stop publicity of records past their maximum publicity period. */
     expireDueRecords: (): Promise<{ expired: string[] }> =>
       guarded(async () => ({ expired: await registry.records.expireDue() })),
+    /** Daily purge: delete records whose retention period has ended. */
+    deleteRecordsPastRetention: (): Promise<{ deleted: string[] }> =>
+      guarded(async () => ({ deleted: await registry.records.deletePastRetention() })),
   };
 }

@@ -254,5 +254,32 @@ describe('registry services and activities (as the procedures call them)', () =>
       const outbox = await dataSource.getRepository(PlatformOutbox).findBy({ aggregateId: record.id });
       expect(outbox.map((o) => o.eventType)).toEqual(['record.expired']);
     });
+
+    it('deletes records past their retention end in the daily purge, removing their content', async () => {
+      const { record } = await registry.records.register({
+        subjectCode: person,
+        kind: 'administrative-penalty',
+        department: '叶县民政局',
+        documentNo: '叶民罚〔2019〕7号',
+        decisionDate: '2019-05-06',
+        conductEndedOn: '2019-04-01',
+        title: '个人旧处罚',
+        content: '罚款 200 元',
+        publicityStart: '2019-05-10',
+        publicityMaxEnd: '2020-05-10',
+        retentionEnd: '2024-04-01',
+        actor: 'p',
+      });
+      await activities.expireDueRecords();
+      const { deleted } = await activities.deleteRecordsPastRetention();
+      expect(deleted).toContain(record.id);
+      const row = await dataSource.getRepository(CreditRecord).findOneByOrFail({ id: record.id });
+      expect(row).toMatchObject({ status: 'deleted', content: '（已按保存期限删除）' });
+      expect((await activities.deleteRecordsPastRetention()).deleted).toEqual([]);
+      const outbox = await dataSource
+        .getRepository(PlatformOutbox)
+        .find({ where: { aggregateId: record.id }, order: { id: 'ASC' } });
+      expect(outbox.map((o) => o.eventType)).toEqual(['record.expired', 'record.deleted']);
+    });
   });
 });
