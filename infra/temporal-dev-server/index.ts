@@ -12,6 +12,8 @@ export interface DevServerOptions {
   timeSkipping?: boolean;
   /** Custom search attributes to register in every namespace: name → IndexedValueType number. */
   searchAttributes?: Record<string, number>;
+  /** History length at which workers are told to continue as new (default 4096, as the real server). */
+  suggestContinueAsNewEvents?: number;
   log?: (line: string) => void;
 }
 
@@ -29,7 +31,10 @@ export interface DevServerHandle {
  */
 export async function start(options: DevServerOptions = {}): Promise<DevServerHandle> {
   const log = options.log ?? (() => undefined);
-  const engine = new Engine({ log });
+  const engine = new Engine({
+    log,
+    suggestContinueAsNew: { events: options.suggestContinueAsNewEvents ?? 4 * 1024, bytes: 4 * 1024 * 1024 },
+  });
   for (const ns of new Set(['default', ...(options.namespaces ?? [])])) {
     engine.registerNamespace(ns);
     if (options.searchAttributes) engine.visibility.registry.add(ns, options.searchAttributes);

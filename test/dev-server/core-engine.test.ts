@@ -12,33 +12,23 @@ import {
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import * as activities from './activities';
-import { createLocalEnv } from './support';
+import { createLocalEnv, startTestWorker } from './support';
 
 const EventType = temporal.api.enums.v1.EventType;
 const TASK_QUEUE = 'conformance';
 
 describe('temporal-dev-server through the official SDK (createLocal + Worker)', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: { stop(): Promise<void> };
   let n = 0;
   const id = (name: string) => `${name}-${++n}`;
 
   beforeAll(async () => {
     env = await createLocalEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowsPath: require.resolve('./workflows'),
-      activities,
-    });
-    running = worker.run();
+    worker = await startTestWorker(env, TASK_QUEUE);
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     await env?.teardown();
   });
 

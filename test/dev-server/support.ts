@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import * as activities from './activities';
 
 export const DEV_SERVER_BIN = path.resolve(
   __dirname,
@@ -18,4 +20,24 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: DEV_SERVER_BIN } },
   });
+}
+
+/** A worker for the test workflows and activities, running until `stop()`. */
+export async function startTestWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+): Promise<{ stop(): Promise<void> }> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('./workflows'),
+    activities,
+  });
+  const running = worker.run();
+  return {
+    stop: async () => {
+      worker.shutdown();
+      await running;
+    },
+  };
 }

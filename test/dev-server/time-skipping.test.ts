@@ -1,26 +1,16 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import * as activities from './activities';
-import { createTimeSkippingEnv } from './support';
+import { createTimeSkippingEnv, startTestWorker } from './support';
 
 describe('time skipping (TestService) through createTimeSkipping()', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: { stop(): Promise<void> };
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: 'time-skipping',
-      workflowsPath: require.resolve('./workflows'),
-      activities,
-    });
-    running = worker.run();
+    worker = await startTestWorker(env, 'time-skipping');
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     await env?.teardown();
   });
 

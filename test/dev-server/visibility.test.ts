@@ -1,17 +1,14 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import * as activities from './activities';
-import { createLocalEnv } from './support';
+import { createLocalEnv, startTestWorker } from './support';
 
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 const TASK_QUEUE = 'visibility';
 
 describe('visibility and continue-as-new through the official SDK', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: { stop(): Promise<void> };
 
   beforeAll(async () => {
     env = await createLocalEnv();
@@ -23,17 +20,10 @@ describe('visibility and continue-as-new through the official SDK', () => {
         Department: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
       },
     });
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowsPath: require.resolve('./workflows'),
-      activities,
-    });
-    running = worker.run();
+    worker = await startTestWorker(env, TASK_QUEUE);
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     await env?.teardown();
   });
 

@@ -16,6 +16,8 @@ export interface CliOptions {
   /** The test-server form serves the TestService with time skipping. */
   timeSkipping: boolean;
   searchAttributes: Record<string, number>;
+  /** From --dynamic-config-value limit.historyCount.suggestContinueAsNew=N */
+  suggestContinueAsNewEvents?: number;
 }
 
 const SEARCH_ATTRIBUTE_TYPES: Record<string, number> = {
@@ -91,7 +93,12 @@ export function parseArgs(argv: string[]): CliOptions {
         options.searchAttributes[name] = type;
         break;
       }
-      case '--dynamic-config-value':
+      case '--dynamic-config-value': {
+        const [key, raw] = value().split('=');
+        if (key === 'limit.historyCount.suggestContinueAsNew')
+          options.suggestContinueAsNewEvents = Number(raw);
+        break;
+      }
       case '--log-format':
       case '--metrics-port':
       case '--http-port':
@@ -121,6 +128,7 @@ export async function main(argv: string[]): Promise<void> {
     namespaces: options.namespaces,
     timeSkipping: options.timeSkipping,
     searchAttributes: options.searchAttributes,
+    suggestContinueAsNewEvents: options.suggestContinueAsNewEvents,
     log: verbose
       ? (line) => console.error(line)
       : (line) => line.startsWith('internal error') && console.error(line),

@@ -21,10 +21,12 @@ import {
   WorkflowTaskFailedCause,
 } from './enums';
 import { alreadyCompleted, invalidArgument, notFound, RpcError, workflowNotFound } from './errors';
-import { durationMs, Msg, packAny, toDuration, toTimestamp, unpackAny } from './proto';
+import { durationMs, encode, Msg, packAny, toDuration, toTimestamp, type, unpackAny } from './proto';
 import { HistoryStore, InMemoryHistoryStore } from './storage';
 import { TaskQueues } from './task-queues';
 import { SearchAttributeRegistry, Visibility } from './visibility/visibility';
+
+const HISTORY_EVENT = type('temporal.api.history.v1.HistoryEvent');
 
 /** Default workflow task timeout, as the real server. */
 const DEFAULT_WFT_TIMEOUT_MS = 10_000;
@@ -179,6 +181,8 @@ function isClosed(run: Run): boolean {
 const DEFAULT_RETRY = { initialIntervalMs: 1000, backoffCoefficient: 2 };
 
 export interface EngineOptions {
+  /** History length and size at which workers are told to continue as new (real server defaults). */
+  suggestContinueAsNew?: { events: number; bytes: number };
   store?: HistoryStore;
   clock?: Clock;
   log?: (line: string) => void;
@@ -199,6 +203,7 @@ export class Engine {
   readonly activityQueues: TaskQueues<ActivityTask>;
   readonly visibility = new Visibility(new SearchAttributeRegistry());
   private readonly log: (line: string) => void;
+  private readonly suggestContinueAsNew: { events: number; bytes: number };
   private taskIdSeq = 1;
   /**
    * Time skipping (TestService): enabled in the test-server form. Starts locked; while unlocked
@@ -210,6 +215,7 @@ export class Engine {
     this.clock = options.clock ?? new Clock();
     this.store = options.store ?? new InMemoryHistoryStore();
     this.log = options.log ?? (() => undefined);
+    this.suggestContinueAsNew = options.suggestContinueAsNew ?? { events: 4 * 1024, bytes: 4 * 1024 * 1024 };
     this.workflowQueues = new TaskQueues<WftTask>(
       (t) => this.isWftTaskLive(t),
       (t, identity) => this.dispatchWorkflowTask(t, identity),
@@ -300,7 +306,7 @@ export class Engine {
     event.eventId = run.nextEventId;
     this.store.append(run.key, run.nextEventId, [event]);
     run.nextEventId++;
-    run.historySizeBytes += 64;
+    run.historySizeBytes += encode(HISTORY_EVENT, event).length;
     const waiters = run.historyWaiters.splice(0);
     for (const w of waiters) w();
   }
@@ -563,6 +569,9 @@ export class Engine {
         identity,
         requestId: randomUUID(),
         historySizeBytes: run.historySizeBytes,
+        suggestContinueAsNew:
+          run.nextEventId > this.suggestContinueAsNew.events ||
+          run.historySizeBytes > this.suggestContinueAsNew.bytes,
       },
       { direct: true },
     );

@@ -8,6 +8,7 @@ import {
   UpdateStage,
 } from './enums';
 import { invalidArgument, RpcError } from './errors';
+import type { TaskQueues } from './task-queues';
 import { durationMs, Msg, toTimestamp } from './proto';
 import { SYSTEM_ATTRIBUTES } from './visibility/visibility';
 
@@ -106,6 +107,23 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       poll.timer = setTimeout(() => finish(undefined), POLL_INTERVAL_MS);
       onCancel(() => finish(undefined));
     });
+
+  /** A long poll on one of a namespace's task queues; an empty answer when nothing came in time. */
+  const pollTaskQueue = async (
+    queues: { poll: TaskQueues<never>['poll'] },
+    req: Msg,
+    onCancel: (fn: () => void) => void,
+  ): Promise<Msg> => {
+    const namespace = engine.requireNamespace(req.namespace);
+    if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
+    const key = engine.queueKey(namespace, req.taskQueue.name);
+    const task = await longPoll<Msg>(
+      (deliver) =>
+        queues.poll(key, req.identity ?? '', engine.clock.now(), (t) => deliver(t as Msg | undefined)),
+      onCancel,
+    );
+    return task ?? {};
+  };
 
   return {
     GetSystemInfo: () => ({
@@ -288,21 +306,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       return { history: { events: engine.history(run).reverse() } };
     },
 
-    PollWorkflowTaskQueue: async (req, onCancel) => {
-      const namespace = engine.requireNamespace(req.namespace);
-      if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
-      const task = await longPoll<Msg>(
-        (deliver) =>
-          engine.workflowQueues.poll(
-            engine.queueKey(namespace, req.taskQueue.name),
-            req.identity ?? '',
-            engine.clock.now(),
-            (t) => deliver(t as Msg | undefined),
-          ),
-        onCancel,
-      );
-      return task ?? {};
-    },
+    PollWorkflowTaskQueue: (req, onCancel) => pollTaskQueue(engine.workflowQueues, req, onCancel),
 
     RespondWorkflowTaskCompleted: (req) => engine.respondWorkflowTaskCompleted(req),
 
@@ -316,21 +320,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       return {};
     },
 
-    PollActivityTaskQueue: async (req, onCancel) => {
-      const namespace = engine.requireNamespace(req.namespace);
-      if (!req.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
-      const task = await longPoll<Msg>(
-        (deliver) =>
-          engine.activityQueues.poll(
-            engine.queueKey(namespace, req.taskQueue.name),
-            req.identity ?? '',
-            engine.clock.now(),
-            (t) => deliver(t as Msg | undefined),
-          ),
-        onCancel,
-      );
-      return task ?? {};
-    },
+    PollActivityTaskQueue: (req, onCancel) => pollTaskQueue(engine.activityQueues, req, onCancel),
 
     RespondActivityTaskCompleted: (req) => {
       engine.respondActivityTaskCompleted(decodeToken(req.taskToken), req);
@@ -377,6 +367,32 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       const pending = engine.query(run, req.query);
       onCancel(() => undefined);
       return pending;
+    },
+
+    /** Update-with-start: start (or use the running workflow), then deliver the update. */
+    ExecuteMultiOperation: async (req) => {
+      const operations: Msg[] = req.operations ?? [];
+      const start = operations[0]?.startWorkflow;
+      const update = operations[1]?.updateWorkflow;
+      if (operations.length !== 2 || !start || !update) {
+        throw invalidArgument('ExecuteMultiOperation supports exactly one start followed by one update.');
+      }
+      if (start.workflowId !== update.workflowExecution?.workflowId) {
+        throw invalidArgument('the start and update operations must target the same workflow.');
+      }
+      const { run, started } = engine.startWorkflow({ ...start, namespace: req.namespace });
+      const updated = await engine.update(
+        run,
+        update.request,
+        update.waitPolicy?.lifecycleStage ?? UpdateStage.ACCEPTED,
+        POLL_INTERVAL_MS,
+      );
+      return {
+        responses: [
+          { startWorkflow: { runId: run.runId, started, status: run.status } },
+          { updateWorkflow: updated },
+        ],
+      };
     },
 
     UpdateWorkflowExecution: (req) => {

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  ChildWorkflowFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -7,6 +8,7 @@ import {
   defineSignal,
   defineUpdate,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   patched,
   proxyActivities,
@@ -191,4 +193,43 @@ export async function taggedCase(status: string): Promise<string> {
 export async function loops(times: number, seen = 0): Promise<number> {
   if (times > 0) await continueAsNew<typeof loops>(times - 1, seen + 1);
   return seen;
+}
+
+/** Runs timers until the server suggests continuing as new. */
+export async function growsUntilSuggested(): Promise<number> {
+  let timers = 0;
+  while (!workflowInfo().continueAsNewSuggested) {
+    await sleep(1);
+    if (++timers > 200) throw ApplicationFailure.nonRetryable('continue-as-new was never suggested');
+  }
+  return timers;
+}
+
+export const increment = defineUpdate<number, [number]>('increment');
+
+/** Counts updates; finishes at 10. */
+export async function counter(): Promise<number> {
+  let count = 0;
+  setHandler(increment, (by) => {
+    count += by;
+    return count;
+  });
+  await condition(() => count >= 10);
+  return count;
+}
+
+export async function parentOfFailingChild(): Promise<string> {
+  try {
+    await executeChild(failsItself, { workflowId: `${workflowInfo().workflowId}-child` });
+    return 'child succeeded';
+  } catch (err) {
+    return err instanceof ChildWorkflowFailure
+      ? `child failed: ${err.cause?.message}`
+      : `other: ${String(err)}`;
+  }
+}
+
+export async function signalsOther(targetWorkflowId: string): Promise<string> {
+  await getExternalWorkflowHandle(targetWorkflowId).signal(approve, 'from another workflow');
+  return 'sent';
 }
