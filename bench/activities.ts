@@ -1,0 +1,3 @@
+export async function touch(): Promise<number> {
+  return Date.now();
+}
