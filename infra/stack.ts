@@ -2,6 +2,10 @@ import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { seedReferenceData } from '../activities/reference-data';
+import {
+  REGISTRY_MAINTENANCE_WORKFLOW_ID,
+  registryMaintenance,
+} from '../workflows/maintenance/registry-maintenance';
 import { createApiApp } from '../apps/api/api';
 import { loadSigningKeys } from '../apps/api/auth/signing-keys';
 import { TokenService } from '../apps/api/auth/tokens';
@@ -106,11 +110,19 @@ export async function startStack(
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         dataSource,
+        platformWebhookUrl: config.platform.webhookUrl,
       });
       const done = worker.run();
       done.catch((err: unknown) => events.log?.(`worker stopped with an error: ${String(err)}`));
       stops.push(() => worker.shutdown());
       running.worker = worker;
+      // The registry's chores (platform push, publicity expiry, retention deletion): one per deployment.
+      await temporal.client.workflow.start(registryMaintenance, {
+        workflowId: REGISTRY_MAINTENANCE_WORKFLOW_ID,
+        taskQueue: config.temporal.taskQueue,
+        args: [],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
       events.ready('worker', `Worker                任务队列 ${config.temporal.taskQueue}`);
     }
 

@@ -2,4 +2,4 @@
  * Every workflow the worker runs. The worker bundles this file for Temporal's deterministic
  * sandbox, so it (and everything it imports) must stay free of Node, NestJS and I/O.
  */
-export {};
+export { registryMaintenance } from './maintenance/registry-maintenance';

@@ -1,6 +1,7 @@
 import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
+import { HttpWebhookPlatformAdapter } from '../../activities/platform/adapters';
 import type { WorkerStatusSource } from '../../infra/temporal/worker-status';
 
 export interface CreditWorkerOptions {
@@ -8,6 +9,8 @@ export interface CreditWorkerOptions {
   namespace: string;
   taskQueue: string;
   dataSource: DataSource;
+  /** Push registry changes to this webhook; unset: the local platform_sink table. */
+  platformWebhookUrl?: string;
   logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
@@ -32,7 +35,12 @@ export async function createCreditWorker(options: CreditWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ dataSource: options.dataSource }),
+    activities: createActivities({
+      dataSource: options.dataSource,
+      platformAdapter: options.platformWebhookUrl
+        ? new HttpWebhookPlatformAdapter({ url: options.platformWebhookUrl })
+        : undefined,
+    }),
   });
   let running: Promise<void> | undefined;
   return {

@@ -51,6 +51,12 @@ const envSchema = z.object({
   EMBEDDED_TEMPORAL_PORT: port('EMBEDDED_TEMPORAL_PORT', 7233),
   START_WORKER: flag.default('true'),
 
+  PLATFORM_WEBHOOK_URL: z
+    .string()
+    .url('PLATFORM_WEBHOOK_URL must be an http(s) URL of the credit platform endpoint')
+    .refine((u) => /^https?:\/\//.test(u), 'PLATFORM_WEBHOOK_URL must start with http:// or https://')
+    .optional(),
+
   AUTH_JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   AUTH_JWT_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   AUTH_JWT_ISSUER: z.string().min(1).default('credit-procedures'),
@@ -79,6 +85,8 @@ export interface AppConfig {
     audience: string;
     embeddedKeys: boolean;
   };
+  /** Where registry changes are pushed; unset: the local platform_sink table. */
+  platform: { webhookUrl?: string };
 }
 
 export class ConfigError extends Error {
@@ -121,6 +129,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       embeddedPort: env.EMBEDDED_TEMPORAL_PORT,
       startWorker: env.START_WORKER,
     },
+    platform: { webhookUrl: env.PLATFORM_WEBHOOK_URL },
     auth: {
       publicKeyFile: env.AUTH_JWT_PUBLIC_KEY_FILE
         ? path.resolve(cwd, env.AUTH_JWT_PUBLIC_KEY_FILE)
