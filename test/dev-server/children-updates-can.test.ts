@@ -45,6 +45,42 @@ describe('children, external signals, update-with-start and continue-as-new sugg
     expect(await target.result()).toBe('from another workflow');
   });
 
+  it('applies the parent close policy: TERMINATE ends the child, ABANDON leaves it running', async () => {
+    const terminating = await env.client.workflow.start('parentLeavesChild', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'plc-terminate',
+      args: ['TERMINATE'],
+    });
+    const terminatedChild = env.client.workflow.getHandle(await terminating.result());
+    await expect(terminatedChild.result()).rejects.toThrow();
+    expect((await terminatedChild.describe()).status.name).toBe('TERMINATED');
+
+    const abandoning = await env.client.workflow.start('parentLeavesChild', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'plc-abandon',
+      args: ['ABANDON'],
+    });
+    const abandonedChild = env.client.workflow.getHandle(await abandoning.result());
+    expect((await abandonedChild.describe()).status.name).toBe('RUNNING');
+    await abandonedChild.signal('approve', 'still alive');
+    expect(await abandonedChild.result()).toBe('still alive');
+  });
+
+  it('cancels another workflow from a workflow', async () => {
+    const target = await env.client.workflow.start('sleepsLong', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'cancel-target',
+    });
+    const canceller = await env.client.workflow.start('cancelsOther', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'canceller',
+      args: ['cancel-target'],
+    });
+    expect(await canceller.result()).toBe('cancel requested');
+    await expect(target.result()).rejects.toThrow();
+    expect((await target.describe()).status.name).toBe('CANCELLED');
+  });
+
   it('starts a workflow and updates it in one call (update-with-start), then updates the running one', async () => {
     const startOp = () =>
       new WithStartWorkflowOperation('counter', {

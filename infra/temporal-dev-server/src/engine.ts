@@ -72,6 +72,13 @@ interface WorkflowTask {
   timer?: number;
   /** Update request ids delivered with this task. */
   deliveredUpdates: string[];
+  /**
+   * Scheduled only to deliver updates (a speculative task, as on the real server): if it ends
+   * with every update rejected and nothing else to record, its events are dropped again.
+   */
+  speculative: boolean;
+  nextEventIdBefore: number;
+  previousStartedBefore: number;
 }
 
 interface UpdateState {
@@ -478,14 +485,16 @@ export class Engine {
 
   // ---------------------------------------------------------------- workflow tasks
 
-  private scheduleWft(run: Run, options: { attempt?: number } = {}): void {
+  private scheduleWft(run: Run, options: { attempt?: number; speculative?: boolean } = {}): void {
     if (isClosed(run)) return;
     if (run.wft) {
       if (run.wft.startedEventId !== undefined) run.needsWft = true;
+      else if (!options.speculative) run.wft.speculative = false;
       return;
     }
     run.needsWft = false;
     const sticky = run.stickyQueue !== undefined;
+    const nextEventIdBefore = run.nextEventId;
     const event = this.appendEvent(
       run,
       EventType.WORKFLOW_TASK_SCHEDULED,
@@ -504,6 +513,9 @@ export class Engine {
       sticky,
       scheduledTime: this.clock.now(),
       deliveredUpdates: [],
+      speculative: options.speculative ?? false,
+      nextEventIdBefore,
+      previousStartedBefore: run.previousStartedEventId,
     };
     this.enqueueWft(run);
   }
@@ -714,6 +726,17 @@ export class Engine {
       return {};
     }
 
+    if (
+      wft.speculative &&
+      commands.length === 0 &&
+      run.buffered.length === 0 &&
+      run.nextEventId === wft.startedEventId! + 1 &&
+      messages.length > 0 &&
+      messages.every((m) => unpackAny(m.body)?.typeName === 'temporal.api.update.v1.Rejection')
+    ) {
+      return this.dropSpeculative(run, wft, messages);
+    }
+
     this.clock.cancel(wft.timer);
     const completed = this.appendEvent(
       run,
@@ -762,6 +785,25 @@ export class Engine {
       this.dispatchPendingQueries(run);
     }
     return {};
+  }
+
+  /**
+   * Every update of a speculative task was rejected: the task leaves no events. The worker is told
+   * (resetHistoryEventId) to roll its view of history back to where it was.
+   */
+  private dropSpeculative(run: Run, wft: WorkflowTask, rejections: Msg[]): Msg {
+    this.clock.cancel(wft.timer);
+    for (const message of rejections) this.handleProtocolMessage(run, message, 0);
+    this.store.truncate(run.key, wft.nextEventIdBefore);
+    run.nextEventId = wft.nextEventIdBefore;
+    run.previousStartedEventId = wft.previousStartedBefore;
+    run.wft = undefined;
+    if ([...run.updates.values()].some((u) => u.stage === UpdateStage.ADMITTED && !u.delivered)) {
+      this.scheduleWft(run, { speculative: true });
+    } else {
+      this.dispatchPendingQueries(run);
+    }
+    return { resetHistoryEventId: wft.nextEventIdBefore - 1 };
   }
 
   // ---------------------------------------------------------------- commands
@@ -1741,7 +1783,7 @@ export class Engine {
       if (isClosed(run)) throw alreadyCompleted();
       u = { id, request, stage: UpdateStage.ADMITTED, delivered: false, waiters: [] };
       run.updates.set(id, u);
-      this.scheduleWft(run);
+      this.scheduleWft(run, { speculative: true });
     }
     const state = u;
     const wanted = Math.max(stage, UpdateStage.ACCEPTED);

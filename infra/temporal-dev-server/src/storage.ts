@@ -12,6 +12,8 @@ export interface HistoryStore {
   /** Events with ids in [fromEventId, toEventId), in order. */
   read(runKey: string, fromEventId?: number, toEventId?: number): Msg[];
   length(runKey: string): number;
+  /** Drops the events from `fromEventId` on (a speculative workflow task that left no trace). */
+  truncate(runKey: string, fromEventId: number): void;
 }
 
 export class ConcurrencyError extends Error {}
@@ -44,5 +46,9 @@ export class InMemoryHistoryStore implements HistoryStore {
 
   length(runKey: string): number {
     return this.histories.get(runKey)?.length ?? 0;
+  }
+
+  truncate(runKey: string, fromEventId: number): void {
+    this.histories.get(runKey)?.splice(fromEventId - 1);
   }
 }

@@ -10,10 +10,12 @@ import {
   executeChild,
   getExternalWorkflowHandle,
   isCancellation,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   setHandler,
   sleep,
+  startChild,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
@@ -232,4 +234,18 @@ export async function parentOfFailingChild(): Promise<string> {
 export async function signalsOther(targetWorkflowId: string): Promise<string> {
   await getExternalWorkflowHandle(targetWorkflowId).signal(approve, 'from another workflow');
   return 'sent';
+}
+
+/** Starts a child that waits forever, then completes: the parent close policy decides the child's fate. */
+export async function parentLeavesChild(policy: 'TERMINATE' | 'ABANDON'): Promise<string> {
+  const child = await startChild(waitsForSignal, {
+    workflowId: `${workflowInfo().workflowId}-child`,
+    parentClosePolicy: policy === 'TERMINATE' ? ParentClosePolicy.TERMINATE : ParentClosePolicy.ABANDON,
+  });
+  return child.workflowId;
+}
+
+export async function cancelsOther(targetWorkflowId: string): Promise<string> {
+  await getExternalWorkflowHandle(targetWorkflowId).cancel();
+  return 'cancel requested';
 }
