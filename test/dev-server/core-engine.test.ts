@@ -67,6 +67,19 @@ describe('temporal-dev-server through the official SDK (createLocal + Worker)', 
     expect(await handle.result()).toContain('limit 1');
   });
 
+  it('de-duplicates updates by update id: a retried update runs once and gets the same result', async () => {
+    const handle = await start('everything', ['dedupe']);
+    await handle.signal('approve', 'x');
+    const first = await handle.executeUpdate('setLimit', { args: [5], updateId: 'same-update' });
+    const again = await handle.executeUpdate('setLimit', { args: [5], updateId: 'same-update' });
+    expect([first, again]).toEqual([10, 10]);
+    await handle.result();
+    const accepted = (await handle.fetchHistory()).events!.filter(
+      (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+    );
+    expect(accepted).toHaveLength(1);
+  });
+
   it('retries a failing activity with backoff until it succeeds', async () => {
     expect(await (await start('retriesThenSucceeds')).result()).toBe(4);
   });

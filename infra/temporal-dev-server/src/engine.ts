@@ -1786,7 +1786,8 @@ export class Engine {
       this.scheduleWft(run, { speculative: true });
     }
     const state = u;
-    const wanted = Math.max(stage, UpdateStage.ACCEPTED);
+    // ADMITTED answers once the update is admitted; an unspecified stage means ACCEPTED.
+    const wanted = stage === UpdateStage.UNSPECIFIED ? UpdateStage.ACCEPTED : stage;
     if (state.stage < wanted) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, timeoutMs);
