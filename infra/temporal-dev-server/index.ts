@@ -1,4 +1,4 @@
-import { Engine } from './src/engine';
+import { Engine } from './src/engine/engine';
 import { startGrpcServer } from './src/server';
 import { operatorServiceHandlers } from './src/service';
 import { testServiceHandlers } from './src/test-service';

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
-import { Engine } from './engine';
+import { Engine } from './engine/engine';
 import { RpcError } from './errors';
 import { decode, encode, Msg, root } from './proto';
 import { Handler, workflowServiceHandlers } from './service';

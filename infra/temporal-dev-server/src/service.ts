@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { decodeToken, Engine, POLL_INTERVAL_MS } from './engine';
+import { decodeToken, Engine, POLL_INTERVAL_MS } from './engine/engine';
 import {
   ExecutionStatus,
   HistoryEventFilterType,

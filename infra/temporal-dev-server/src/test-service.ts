@@ -1,4 +1,4 @@
-import type { Engine } from './engine';
+import type { Engine } from './engine/engine';
 import { durationMs, fromTimestamp, toTimestamp } from './proto';
 import type { Handler } from './service';
 

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { RpcError } from '../errors';
 import { enumMap, Msg } from '../proto';
-import { fieldsOf, matches, parseQuery, QueryError, type Expr, type Value } from './query';
+import { fieldsOf, matches, parseQuery, QueryError, type Expr, type Value } from '../query-language/query';
 
 export const IndexedValueType = enumMap('IndexedValueType', 'INDEXED_VALUE_TYPE_', [
   'TEXT',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
-import { Clock } from './clock';
+import { Clock } from '../clock';
 import {
   attributesKey,
   CancelExternalFailedCause,
@@ -19,12 +19,12 @@ import {
   TimeoutType,
   UpdateStage,
   WorkflowTaskFailedCause,
-} from './enums';
-import { alreadyCompleted, invalidArgument, notFound, RpcError, workflowNotFound } from './errors';
-import { durationMs, encode, Msg, packAny, toDuration, toTimestamp, type, unpackAny } from './proto';
-import { HistoryStore, InMemoryHistoryStore } from './storage';
-import { TaskQueues } from './task-queues';
-import { SearchAttributeRegistry, Visibility } from './visibility/visibility';
+} from '../enums';
+import { alreadyCompleted, invalidArgument, notFound, RpcError, workflowNotFound } from '../errors';
+import { durationMs, encode, Msg, packAny, toDuration, toTimestamp, type, unpackAny } from '../proto';
+import { HistoryStore, InMemoryHistoryStore } from '../storage/history-store';
+import { TaskQueues } from '../task-queues';
+import { SearchAttributeRegistry, Visibility } from '../visibility/visibility';
 
 const HISTORY_EVENT = type('temporal.api.history.v1.HistoryEvent');
 

@@ -1,4 +1,4 @@
-import type { Msg } from './proto';
+import type { Msg } from '../proto';
 
 /**
  * Where histories live. The engine appends events only through `append`, which checks the run's
