@@ -133,8 +133,9 @@ export async function main(argv: string[]): Promise<void> {
       ? (line) => console.error(line)
       : (line) => line.startsWith('internal error') && console.error(line),
   });
+  const namespaces = [...new Set(['default', ...options.namespaces])];
   console.log(
-    `temporal-dev-server listening on ${handle.address} (namespaces: ${['default', ...options.namespaces].join(', ')}; storage: memory${options.timeSkipping ? '; time skipping' : ''})`,
+    `temporal-dev-server listening on ${handle.address} (${namespaces.length > 1 ? 'namespaces' : 'namespace'} ${namespaces.join(', ')}, storage memory${options.timeSkipping ? ', time skipping' : ''})`,
   );
   const stop = () => {
     void handle.stop().then(() => process.exit(0));

@@ -18,6 +18,8 @@ export class Clock {
   private stopped = false;
   /** Told after due items fired (time skipping re-checks whether it may jump again). */
   onFired: (() => void) | undefined;
+  /** Told when a scheduled item throws: one broken item must not stop the clock or the server. */
+  onError: ((err: unknown) => void) | undefined;
 
   now(): number {
     return Date.now() + this.offsetMs;
@@ -64,7 +66,11 @@ export class Clock {
     for (const item of due) {
       if (!this.items.has(item.id)) continue;
       this.items.delete(item.id);
-      item.fn();
+      try {
+        item.fn();
+      } catch (err) {
+        this.onError?.(err);
+      }
     }
     if (due.length > 0) this.onFired?.();
     this.arm();

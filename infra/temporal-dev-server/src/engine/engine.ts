@@ -22,6 +22,7 @@ import {
 } from '../enums';
 import { alreadyCompleted, invalidArgument, notFound, RpcError, workflowNotFound } from '../errors';
 import { durationMs, encode, Msg, packAny, toDuration, toTimestamp, type, unpackAny } from '../proto';
+import { isCloseCommand, validateCommands } from './command-validation';
 import { HistoryStore, InMemoryHistoryStore } from '../storage/history-store';
 import { TaskQueues } from '../task-queues';
 import { SearchAttributeRegistry, Visibility } from '../visibility/visibility';
@@ -220,6 +221,10 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? new Clock();
+    this.clock.onError = (err) =>
+      this.log(
+        `internal error in a timer: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     this.store = options.store ?? new InMemoryHistoryStore();
     this.log = options.log ?? (() => undefined);
     this.suggestContinueAsNew = options.suggestContinueAsNew ?? { events: 4 * 1024, bytes: 4 * 1024 * 1024 };
@@ -231,6 +236,22 @@ export class Engine {
       (t) => this.isActivityTaskLive(t),
       (t, identity) => this.dispatchActivityTask(t, identity),
     );
+  }
+
+  /**
+   * Runs `fn` on a later turn of the event loop (children start, external signals: asynchronous on
+   * the real server too). A failure there is logged, never allowed to take the server down.
+   */
+  private later(fn: () => void): void {
+    setImmediate(() => {
+      try {
+        fn();
+      } catch (err) {
+        this.log(
+          `internal error in a deferred step: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+      }
+    });
   }
 
   // ---------------------------------------------------------------- namespaces
@@ -701,14 +722,31 @@ export class Engine {
       this.answerQuery(run, id, result);
     }
 
-    const closing = commands.some((c) =>
-      [
-        CommandType.COMPLETE_WORKFLOW_EXECUTION,
-        CommandType.FAIL_WORKFLOW_EXECUTION,
-        CommandType.CANCEL_WORKFLOW_EXECUTION,
-        CommandType.CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
-      ].includes(c.commandType),
-    );
+    const violation = validateCommands(commands, messages, {
+      pendingActivityIds: [...run.activities.values()].map((a) => a.activityId),
+      pendingTimerIds: run.timers.keys(),
+      validateSearchAttributes: (sa) => this.visibility.registry.validate(run.namespace, sa),
+    });
+    if (violation) {
+      // As the real server: the task fails as a whole (none of its commands is applied), it is
+      // retried, and the worker learns why from the error.
+      this.appendEvent(
+        run,
+        EventType.WORKFLOW_TASK_FAILED,
+        {
+          scheduledEventId: wft.scheduledEventId,
+          startedEventId: wft.startedEventId,
+          cause: violation.cause,
+          failure: { message: violation.message, source: 'Server' },
+          identity: req.identity,
+        },
+        { direct: true },
+      );
+      this.failedWft(run, wft);
+      throw invalidArgument(violation.message);
+    }
+
+    const closing = commands.some(isCloseCommand);
     if (closing && run.buffered.length > 0) {
       // New events arrived while the worker decided to close: it must see them first.
       this.appendEvent(
@@ -1484,7 +1522,7 @@ export class Engine {
     };
     parent.children.set(initiated.eventId, child);
     // The real server starts the child asynchronously after the parent's task completes.
-    setImmediate(() => {
+    this.later(() => {
       if (isClosed(parent)) return;
       try {
         const { run } = this.startWorkflow(
@@ -1593,7 +1631,7 @@ export class Engine {
       this.scheduleWft(parent);
     };
     if (state.startedEventId !== undefined) deliver();
-    else setImmediate(deliver);
+    else this.later(deliver);
   }
 
   private applyParentClosePolicy(parent: Run, child: ChildState): void {
@@ -1622,7 +1660,7 @@ export class Engine {
       header: a.header,
       workflowTaskCompletedEventId: completedEventId,
     });
-    setImmediate(() => {
+    this.later(() => {
       if (isClosed(run)) return;
       try {
         const target = this.findRun(namespace, a.execution);
@@ -1663,7 +1701,7 @@ export class Engine {
       reason: a.reason,
       workflowTaskCompletedEventId: completedEventId,
     });
-    setImmediate(() => {
+    this.later(() => {
       if (isClosed(run)) return;
       try {
         const target = this.findRun(namespace, execution);

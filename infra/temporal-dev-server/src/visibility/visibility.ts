@@ -25,6 +25,17 @@ export const SYSTEM_ATTRIBUTES: Record<string, number> = {
   TaskQueue: IndexedValueType.KEYWORD,
   HistoryLength: IndexedValueType.INT,
   ParentWorkflowId: IndexedValueType.KEYWORD,
+  // Predefined attributes the SDKs and server features set like custom ones (e.g. `patched()`
+  // upserts TemporalChangeVersion): defined in every namespace, stored with the run's attributes.
+  TemporalChangeVersion: IndexedValueType.KEYWORD_LIST,
+  BinaryChecksums: IndexedValueType.KEYWORD_LIST,
+  BuildIds: IndexedValueType.KEYWORD_LIST,
+  BatcherUser: IndexedValueType.KEYWORD,
+  BatcherNamespace: IndexedValueType.KEYWORD,
+  TemporalScheduledStartTime: IndexedValueType.DATETIME,
+  TemporalScheduledById: IndexedValueType.KEYWORD,
+  TemporalSchedulePaused: IndexedValueType.BOOL,
+  TemporalNamespaceDivision: IndexedValueType.KEYWORD,
 };
 
 const STATUS_NAMES = [
