@@ -1,2 +1,4 @@
 export * from './types';
+export * from './calendar-error';
+export * from './statutory-holidays';
 export * from './working-days';

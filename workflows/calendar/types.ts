@@ -4,7 +4,7 @@
  */
 export interface CalendarYear {
   year: number;
-  /** Days off (YYYY-MM-DD) beyond ordinary weekends. */
+  /** Days off (YYYY-MM-DD) beyond ordinary weekends, weekend days inside a holiday included. */
   holidays: string[];
   /** Weekend days that are working days (调休上班). */
   makeupWorkdays: string[];
@@ -13,11 +13,18 @@ export interface CalendarYear {
    * false: only the statutory holidays the holiday law fixes, no make-up days (provisional).
    */
   published: boolean;
+  /** Where the data comes from, e.g. `chinese-days@1.5.7`, `admin`, `statutory-holidays`. */
   source: string;
+  /** Version of this year's data; every change is a new version. */
   version: number;
+  /** Optional name of each listed day (e.g. `2026-10-01`: 国庆节), for display only. */
+  labels?: Record<string, string>;
 }
 
-/** Calendar years by year. A year that is absent counts weekends only and is provisional. */
+/**
+ * Calendar years by year. A year that is absent is counted with the statutory holidays of the
+ * holiday law and no make-up days (see statutory-holidays.ts), and is provisional.
+ */
 export type CalendarData = Record<number, CalendarYear>;
 
 /** An interval during which a time limit does not run (e.g. waiting for the applicant's 补正). */
@@ -32,4 +39,15 @@ export interface DeadlineResult {
   due: string;
   /** A year touched by the count has no published arrangement yet. */
   provisional: boolean;
+}
+
+export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
+
+export interface DayDescription {
+  date: string;
+  working: boolean;
+  kind: DayKind;
+  /** The day's year has no published arrangement yet. */
+  provisional: boolean;
+  label?: string;
 }
