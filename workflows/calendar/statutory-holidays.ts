@@ -51,8 +51,13 @@ export function statutoryHolidays(year: number): Record<string, string> {
     [`${year}-10-02`, '国庆节'],
     [`${year}-10-03`, '国庆节'],
   ];
-  // 正月初一 is never before January 21, so 除夕 is always in the same Gregorian year.
-  return Object.fromEntries(days.sort(([a], [b]) => a.localeCompare(b)));
+  // 正月初一 is never before January 21, so 除夕 is always in the same Gregorian year. Two
+  // festivals can fall on one day (中秋 on 10-03 in 2028): it is one day off, with both names.
+  const labels: Record<string, string> = {};
+  for (const [date, name] of days.sort(([a], [b]) => a.localeCompare(b))) {
+    labels[date] = labels[date] ? `${labels[date]}、${name}` : name;
+  }
+  return labels;
 }
 
 /** A year without a published arrangement: the statutory holidays, no make-up days, provisional. */
