@@ -1,7 +1,11 @@
 import { Engine } from './src/engine/engine';
 import { startGrpcServer } from './src/server';
 import { operatorServiceHandlers } from './src/service';
+import type { Storage } from './src/storage/storage';
 import { testServiceHandlers } from './src/test-service';
+
+export { InMemoryStorage } from './src/storage/memory-storage';
+export type { Storage } from './src/storage/storage';
 
 export interface DevServerOptions {
   /** 0 picks a free port. */
@@ -14,6 +18,8 @@ export interface DevServerOptions {
   searchAttributes?: Record<string, number>;
   /** History length at which workers are told to continue as new (default 4096, as the real server). */
   suggestContinueAsNewEvents?: number;
+  /** Where state is written through (default: in memory, gone with the process). */
+  storage?: Storage;
   log?: (line: string) => void;
 }
 
@@ -22,6 +28,8 @@ export interface DevServerHandle {
   address: string;
   port: number;
   engine: Engine;
+  storage: Storage;
+  /** Stops serving, waits for pending writes, closes the storage. */
   stop(): Promise<void>;
 }
 
@@ -33,11 +41,15 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
   const log = options.log ?? (() => undefined);
   const engine = new Engine({
     log,
+    storage: options.storage,
     suggestContinueAsNew: { events: options.suggestContinueAsNewEvents ?? 4 * 1024, bytes: 4 * 1024 * 1024 },
   });
   for (const ns of new Set(['default', ...(options.namespaces ?? [])])) {
     engine.registerNamespace(ns);
-    if (options.searchAttributes) engine.visibility.registry.add(ns, options.searchAttributes);
+    if (options.searchAttributes) {
+      engine.visibility.registry.add(ns, options.searchAttributes);
+      engine.saveNamespace(ns);
+    }
   }
   const ip = options.ip ?? '127.0.0.1';
   if (options.timeSkipping) engine.enableTimeSkipping();
@@ -55,9 +67,12 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
     address: `${ip}:${grpcServer.port}`,
     port: grpcServer.port,
     engine,
+    storage: engine.storage,
     stop: async () => {
       engine.stop();
       await grpcServer.shutdown();
+      await engine.durable().catch(() => undefined);
+      await engine.storage.close();
     },
   };
 }

@@ -51,6 +51,7 @@ function toServiceError(
 }
 
 function implementation(
+  engine: Engine,
   serviceName: string,
   handlers: Record<string, Handler>,
   log: (line: string) => void,
@@ -77,10 +78,22 @@ function implementation(
         callback(toServiceError(err, name, log));
         return;
       }
-      Promise.resolve(result).then(
-        (response) => callback(null, response),
-        (err: unknown) => callback(toServiceError(err, name, log)),
-      );
+      // Answer only once the request's changes are in storage (also when it failed part-way).
+      Promise.resolve(result)
+        .then(
+          async (response) => {
+            await engine.durable();
+            return response;
+          },
+          async (err: unknown) => {
+            await engine.durable();
+            throw err;
+          },
+        )
+        .then(
+          (response) => callback(null, response),
+          (err: unknown) => callback(toServiceError(err, name, log)),
+        );
       afterRequest();
     };
   }
@@ -109,19 +122,19 @@ export async function startGrpcServer(
   const afterRequest = () => engine.scheduleSkipCheck();
   server.addService(
     serviceDefinition(SERVICES.workflow),
-    implementation(SERVICES.workflow, workflowServiceHandlers(engine), log, afterRequest),
+    implementation(engine, SERVICES.workflow, workflowServiceHandlers(engine), log, afterRequest),
   );
   server.addService(
     serviceDefinition(SERVICES.operator),
-    implementation(SERVICES.operator, extraHandlers.operator ?? {}, log),
+    implementation(engine, SERVICES.operator, extraHandlers.operator ?? {}, log),
   );
   server.addService(
     serviceDefinition(SERVICES.test),
-    implementation(SERVICES.test, extraHandlers.test ?? {}, log, afterRequest),
+    implementation(engine, SERVICES.test, extraHandlers.test ?? {}, log, afterRequest),
   );
   server.addService(
     serviceDefinition(SERVICES.health),
-    implementation(SERVICES.health, { Check: () => ({ status: 1 }) }, log),
+    implementation(engine, SERVICES.health, { Check: () => ({ status: 1 }) }, log),
   );
   const boundPort = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>

@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
-import { decodeToken, Engine, POLL_INTERVAL_MS } from './engine/engine';
+import { Engine, POLL_INTERVAL_MS } from './engine/engine';
+import { decodeToken } from './engine/run';
 import {
   ExecutionStatus,
   HistoryEventFilterType,
@@ -59,17 +60,15 @@ function listExecutions(engine: Engine, req: Msg): Msg {
 export function operatorServiceHandlers(engine: Engine): Record<string, Handler> {
   return {
     AddSearchAttributes: (req) => {
-      engine.visibility.registry.add(
-        engine.requireNamespace(req.namespace || 'default'),
-        req.searchAttributes ?? {},
-      );
+      const namespace = engine.requireNamespace(req.namespace || 'default');
+      engine.visibility.registry.add(namespace, req.searchAttributes ?? {});
+      engine.saveNamespace(namespace);
       return {};
     },
     RemoveSearchAttributes: (req) => {
-      engine.visibility.registry.remove(
-        engine.requireNamespace(req.namespace || 'default'),
-        req.searchAttributes ?? [],
-      );
+      const namespace = engine.requireNamespace(req.namespace || 'default');
+      engine.visibility.registry.remove(namespace, req.searchAttributes ?? []);
+      engine.saveNamespace(namespace);
       return {};
     },
     ListSearchAttributes: (req) => {

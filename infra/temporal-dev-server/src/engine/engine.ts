@@ -4,7 +4,6 @@ import { Clock } from '../clock';
 import {
   attributesKey,
   CancelExternalFailedCause,
-  CLOSED_STATUSES,
   CommandType,
   EventType,
   ExecutionStatus,
@@ -23,7 +22,24 @@ import {
 import { alreadyCompleted, invalidArgument, notFound, RpcError, workflowNotFound } from '../errors';
 import { durationMs, encode, Msg, packAny, toDuration, toTimestamp, type, unpackAny } from '../proto';
 import { isCloseCommand, validateCommands } from './command-validation';
-import { HistoryStore, InMemoryHistoryStore } from '../storage/history-store';
+import {
+  ActivityState,
+  ActivityTask,
+  ChildState,
+  decodeToken,
+  encodeToken,
+  isClosed,
+  queueKey,
+  Run,
+  TaskToken,
+  UpdateState,
+  WftTask,
+  WorkflowTask,
+} from './run';
+import { InMemoryStorage } from '../storage/memory-storage';
+import type { Storage } from '../storage/storage';
+import { HistoryStore, InMemoryHistoryStore } from './history-cache';
+import { Persistence } from './persistence';
 import { TaskQueues } from '../task-queues';
 import { SearchAttributeRegistry, Visibility } from '../visibility/visibility';
 
@@ -34,164 +50,13 @@ const DEFAULT_WFT_TIMEOUT_MS = 10_000;
 /** How long a long poll waits before answering empty. */
 export const POLL_INTERVAL_MS = 60_000;
 
-interface ActivityState {
-  scheduledEventId: number;
-  activityId: string;
-  activityType: Msg;
-  taskQueue: string;
-  input?: Msg;
-  header?: Msg;
-  scheduleToCloseMs?: number;
-  scheduleToStartMs?: number;
-  startToCloseMs: number;
-  heartbeatMs?: number;
-  retryPolicy: Msg;
-  attempt: number;
-  scheduledTime: number;
-  currentAttemptScheduledTime: number;
-  startedTime?: number;
-  startedIdentity?: string;
-  heartbeatDetails?: Msg;
-  lastHeartbeatTime?: number;
-  lastFailure?: Msg;
-  cancelRequested: boolean;
-  cancelRequestedEventId?: number;
-  /** Waiting in a task queue (scheduled, not started): real work is pending. */
-  queued: boolean;
-  /** Clock handles of the attempt's timers. */
-  timers: number[];
-  scheduleToCloseTimer?: number;
-}
-
-interface WorkflowTask {
-  scheduledEventId: number;
-  startedEventId?: number;
-  attempt: number;
-  sticky: boolean;
-  scheduledTime: number;
-  startedTime?: number;
-  timer?: number;
-  /** Update request ids delivered with this task. */
-  deliveredUpdates: string[];
-  /**
-   * Scheduled only to deliver updates (a speculative task, as on the real server): if it ends
-   * with every update rejected and nothing else to record, its events are dropped again.
-   */
-  speculative: boolean;
-  nextEventIdBefore: number;
-  previousStartedBefore: number;
-}
-
-interface UpdateState {
-  id: string;
-  request: Msg;
-  stage: number;
-  outcome?: Msg;
-  acceptedEventId?: number;
-  delivered: boolean;
-  waiters: Array<() => void>;
-}
-
-interface PendingQuery {
-  id: string;
-  query: Msg;
-  resolve: (result: Msg) => void;
-  reject: (err: Error) => void;
-  dispatched: boolean;
-}
-
-interface ChildState {
-  initiatedEventId: number;
-  startedEventId?: number;
-  namespace: string;
-  workflowId: string;
-  runId?: string;
-  workflowType: Msg;
-  parentClosePolicy: number;
-}
-
-export interface Run {
-  namespace: string;
-  workflowId: string;
-  runId: string;
-  firstExecutionRunId: string;
-  key: string;
-  workflowType: Msg;
-  taskQueue: string;
-  status: number;
-  startTime: number;
-  executionTime: number;
-  closeTime?: number;
-  nextEventId: number;
-  taskTimeoutMs: number;
-  runTimeoutMs?: number;
-  executionTimeoutMs?: number;
-  memo: Msg;
-  searchAttributes: Msg;
-  requestIds: Set<string>;
-  parent?: { namespace: string; workflowId: string; runId: string; initiatedEventId: number };
-  wft?: WorkflowTask;
-  buffered: Msg[];
-  needsWft: boolean;
-  previousStartedEventId: number;
-  lastCompletedWftEventId: number;
-  stickyQueue?: string;
-  stickyScheduleToStartMs?: number;
-  activities: Map<number, ActivityState>;
-  timers: Map<string, { startedEventId: number; handle: number }>;
-  children: Map<number, ChildState>;
-  queries: Map<string, PendingQuery>;
-  updates: Map<string, UpdateState>;
-  cancelRequested: boolean;
-  closeEvent?: Msg;
-  continuedAsNewRunId?: string;
-  runTimer?: number;
-  historyWaiters: Array<() => void>;
-  historySizeBytes: number;
-}
-
-type WftTask =
-  { kind: 'workflow'; run: Run; scheduledEventId: number } | { kind: 'query'; run: Run; queryId: string };
-type ActivityTask = { run: Run; scheduledEventId: number; attempt: number };
-
-interface TaskToken {
-  k: 'w' | 'q' | 'a';
-  ns: string;
-  wid: string;
-  rid: string;
-  s?: number;
-  a?: number;
-  q?: string;
-}
-
-export function encodeToken(token: TaskToken): Buffer {
-  return Buffer.from(JSON.stringify(token), 'utf8');
-}
-
-export function decodeToken(buf: Buffer | Uint8Array | undefined): TaskToken {
-  try {
-    const token = JSON.parse(Buffer.from(buf ?? []).toString('utf8')) as TaskToken;
-    if (!token || typeof token.k !== 'string' || typeof token.wid !== 'string') throw new Error('bad');
-    return token;
-  } catch {
-    throw invalidArgument('Error deserializing task token.');
-  }
-}
-
-function queueKey(namespace: string, name: string): string {
-  return `${namespace}\u0000${name}`;
-}
-
-function isClosed(run: Run): boolean {
-  return CLOSED_STATUSES.has(run.status);
-}
-
 const DEFAULT_RETRY = { initialIntervalMs: 1000, backoffCoefficient: 2 };
 
 export interface EngineOptions {
   /** History length and size at which workers are told to continue as new (real server defaults). */
   suggestContinueAsNew?: { events: number; bytes: number };
-  store?: HistoryStore;
+  /** Durable storage every change is written through (default: in memory). */
+  storage?: Storage;
   clock?: Clock;
   log?: (line: string) => void;
 }
@@ -203,6 +68,8 @@ export interface EngineOptions {
 export class Engine {
   readonly clock: Clock;
   readonly store: HistoryStore;
+  readonly storage: Storage;
+  private readonly persistence: Persistence;
   readonly namespaces = new Map<string, Msg>();
   /** namespace/workflowId → runs, oldest first. */
   private readonly executions = new Map<string, Run[]>();
@@ -225,8 +92,10 @@ export class Engine {
       this.log(
         `internal error in a timer: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
       );
-    this.store = options.store ?? new InMemoryHistoryStore();
+    this.store = new InMemoryHistoryStore();
     this.log = options.log ?? (() => undefined);
+    this.storage = options.storage ?? new InMemoryStorage();
+    this.persistence = new Persistence(this.storage, (run, from) => this.history(run, from), this.log);
     this.suggestContinueAsNew = options.suggestContinueAsNew ?? { events: 4 * 1024, bytes: 4 * 1024 * 1024 };
     this.workflowQueues = new TaskQueues<WftTask>(
       (t) => this.isWftTaskLive(t),
@@ -268,6 +137,23 @@ export class Engine {
       config: { workflowExecutionRetentionTtl: toDuration(retentionMs) },
       isGlobalNamespace: false,
     });
+    this.saveNamespace(name);
+  }
+
+  /** Writes a namespace and its custom search attributes through to storage. */
+  saveNamespace(name: string): void {
+    const description = this.namespaces.get(name);
+    if (!description) return;
+    this.persistence.saveNamespace({
+      name,
+      description,
+      searchAttributes: Object.fromEntries(this.visibility.registry.of(name)),
+    });
+  }
+
+  /** Resolves once every change made so far is in storage (awaited before answering a request). */
+  durable(): Promise<void> {
+    return this.persistence.durable();
   }
 
   requireNamespace(name: string | undefined): string {
@@ -324,6 +210,7 @@ export class Engine {
     // worker always sees Started → Completed back to back.
     if (!options.direct && run.wft?.startedEventId !== undefined) {
       run.buffered.push(event);
+      this.persistence.touch(run);
       return event;
     }
     this.commitEvent(run, event);
@@ -335,6 +222,7 @@ export class Engine {
     this.store.append(run.key, run.nextEventId, [event]);
     run.nextEventId++;
     run.historySizeBytes += encode(HISTORY_EVENT, event).length;
+    this.persistence.touch(run, event.eventId);
     const waiters = run.historyWaiters.splice(0);
     for (const w of waiters) w();
   }
@@ -387,6 +275,7 @@ export class Engine {
       const conflict = req.workflowIdConflictPolicy ?? IdConflictPolicy.UNSPECIFIED;
       if (conflict === IdConflictPolicy.USE_EXISTING) {
         if (requestId) latest.requestIds.add(requestId);
+        this.persistence.touch(latest);
         return { run: latest, started: false };
       }
       if (
@@ -563,6 +452,7 @@ export class Engine {
 
   private resetSticky(run: Run): void {
     run.stickyQueue = undefined;
+    this.persistence.touch(run);
     const wft = run.wft;
     if (wft && wft.startedEventId === undefined && wft.sticky) {
       this.clock.cancel(wft.timer);
@@ -709,6 +599,7 @@ export class Engine {
   respondWorkflowTaskCompleted(req: Msg): Msg {
     const token = decodeToken(req.taskToken);
     const { run, wft } = this.requireWft(token);
+    this.persistence.touch(run);
     const commands: Msg[] = req.commands ?? [];
     const messages: Msg[] = req.messages ?? [];
 
@@ -833,6 +724,7 @@ export class Engine {
     this.clock.cancel(wft.timer);
     for (const message of rejections) this.handleProtocolMessage(run, message, 0);
     this.store.truncate(run.key, wft.nextEventIdBefore);
+    this.persistence.touch(run, wft.nextEventIdBefore);
     run.nextEventId = wft.nextEventIdBefore;
     run.previousStartedEventId = wft.previousStartedBefore;
     run.wft = undefined;
@@ -967,7 +859,7 @@ export class Engine {
       this.appendEvent(run, EventType.TIMER_FIRED, { timerId, startedEventId: timer.startedEventId });
       this.scheduleWft(run);
     });
-    run.timers.set(timerId, { startedEventId: started.eventId, handle });
+    run.timers.set(timerId, { startedEventId: started.eventId, fireAt: this.clock.now() + ms, handle });
   }
 
   private cancelTimer(run: Run, a: Msg, completedEventId: number): void {
@@ -1063,6 +955,8 @@ export class Engine {
   private enqueueActivity(run: Run, activity: ActivityState): void {
     const attempt = activity.attempt;
     activity.queued = true;
+    activity.retryAt = undefined;
+    this.persistence.touch(run);
     if (activity.scheduleToStartMs) {
       activity.timers.push(
         this.clock.schedule(this.clock.now() + activity.scheduleToStartMs, () => {
@@ -1093,6 +987,7 @@ export class Engine {
     const run = task.run;
     const activity = run.activities.get(task.scheduledEventId)!;
     const now = this.clock.now();
+    this.persistence.touch(run);
     activity.queued = false;
     activity.startedTime = now;
     activity.startedIdentity = identity;
@@ -1241,6 +1136,7 @@ export class Engine {
 
   recordHeartbeat(token: TaskToken, details: Msg | undefined): { cancelRequested: boolean } {
     const { run, activity } = this.requireActivity(token);
+    this.persistence.touch(run);
     if (details) activity.heartbeatDetails = details;
     activity.lastHeartbeatTime = this.clock.now();
     if (activity.heartbeatMs) this.armHeartbeat(run, activity);
@@ -1284,8 +1180,10 @@ export class Engine {
     activity.queued = false;
     const nextAttempt = activity.attempt + 1;
     activity.attempt = nextAttempt;
+    activity.retryAt = this.clock.now() + backoffMs;
+    this.persistence.touch(run);
     activity.timers.push(
-      this.clock.schedule(this.clock.now() + backoffMs, () => {
+      this.clock.schedule(activity.retryAt, () => {
         if (
           activity.attempt !== nextAttempt ||
           !run.activities.has(activity.scheduledEventId) ||
@@ -1821,6 +1719,7 @@ export class Engine {
       if (isClosed(run)) throw alreadyCompleted();
       u = { id, request, stage: UpdateStage.ADMITTED, delivered: false, waiters: [] };
       run.updates.set(id, u);
+      this.persistence.touch(run);
       this.scheduleWft(run, { speculative: true });
     }
     const state = u;

@@ -1,10 +1,10 @@
 import type { Msg } from '../proto';
+import { ConcurrencyError } from '../storage/storage';
 
 /**
- * Where histories live. The engine appends events only through `append`, which checks the run's
- * next event id (optimistic concurrency), so a database-backed store can run the same engine
- * with transactions. The in-memory store is the default; a PostgreSQL store implements the same
- * interface.
+ * The engine's working copy of each run's history, read synchronously while serving tasks and
+ * history pages. Appends are checked against the run's next event id. Durability is not its job:
+ * every change is also written through `Storage` (see persistence.ts).
  */
 export interface HistoryStore {
   /** Appends `events` whose ids must start at `expectedNextEventId`; throws on a mismatch. */
@@ -15,8 +15,6 @@ export interface HistoryStore {
   /** Drops the events from `fromEventId` on (a speculative workflow task that left no trace). */
   truncate(runKey: string, fromEventId: number): void;
 }
-
-export class ConcurrencyError extends Error {}
 
 export class InMemoryHistoryStore implements HistoryStore {
   private readonly histories = new Map<string, Msg[]>();

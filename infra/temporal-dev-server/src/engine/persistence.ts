@@ -1,0 +1,239 @@
+import type { Msg } from '../proto';
+import type {
+  ExecutionRecord,
+  NamespaceRecord,
+  RunMutation,
+  Storage,
+  TaskRecord,
+  TimerRecord,
+  VisibilityRecord,
+} from '../storage/storage';
+import { isClosed, type Run } from './run';
+
+/**
+ * Writes the engine's changes through to storage. Every change to a run marks it dirty; at the end
+ * of the current engine step the dirty runs become one commit (one transaction), built from their
+ * state at that moment. Commits run one after another, so each run's expected next event id is the
+ * one the previous commit left. Request handlers wait for `durable()` before answering, so an
+ * answered request is never lost by a storage that survives restarts.
+ */
+export class Persistence {
+  private readonly dirty = new Set<Run>();
+  /** Per run: the lowest event id changed since the last commit was built. */
+  private readonly changedFrom = new Map<string, number>();
+  /** Per run: the next event id storage has (or will have, once the queued commits are done). */
+  private readonly storedNextEventId = new Map<string, number>();
+  private tail: Promise<void> = Promise.resolve();
+  private last: Promise<void> = Promise.resolve();
+  private scheduled = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly history: (run: Run, fromEventId: number) => Msg[],
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The run changed; `fromEventId` when its history changed from that event on. */
+  touch(run: Run, fromEventId?: number): void {
+    this.dirty.add(run);
+    if (fromEventId !== undefined) {
+      const known = this.changedFrom.get(run.key);
+      if (known === undefined || fromEventId < known) this.changedFrom.set(run.key, fromEventId);
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // After the current synchronous engine step: one step is one commit.
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  saveNamespace(record: NamespaceRecord): void {
+    this.enqueue(() => this.storage.putNamespace(record));
+  }
+
+  /** Resolves once every change made so far is in storage; rejects if writing it failed. */
+  durable(): Promise<void> {
+    if (this.dirty.size > 0) this.flush();
+    return this.last;
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.dirty.size === 0) return;
+    const mutations = [...this.dirty].map((run) => this.mutation(run));
+    this.dirty.clear();
+    this.enqueue(() => this.storage.commit(mutations));
+  }
+
+  private enqueue(write: () => Promise<void>): void {
+    const result = this.tail.then(write);
+    result.catch((err: unknown) =>
+      this.log(`internal error writing to storage: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    this.last = result;
+    // A failed write fails the requests waiting on it; later writes still go ahead.
+    this.tail = result.catch(() => undefined);
+  }
+
+  private mutation(run: Run): RunMutation {
+    const expectedNextEventId = this.storedNextEventId.get(run.key) ?? 1;
+    const historyFrom = Math.min(this.changedFrom.get(run.key) ?? run.nextEventId, expectedNextEventId);
+    this.changedFrom.delete(run.key);
+    this.storedNextEventId.set(run.key, run.nextEventId);
+    return {
+      runKey: run.key,
+      expectedNextEventId,
+      historyFrom,
+      newEvents: this.history(run, historyFrom),
+      execution: executionRecord(run),
+      timers: timerRecords(run),
+      tasks: taskRecords(run),
+      visibility: visibilityRecord(run),
+    };
+  }
+}
+
+export function executionRecord(run: Run): ExecutionRecord {
+  return {
+    runKey: run.key,
+    namespace: run.namespace,
+    workflowId: run.workflowId,
+    runId: run.runId,
+    status: run.status,
+    nextEventId: run.nextEventId,
+    state: {
+      firstExecutionRunId: run.firstExecutionRunId,
+      workflowType: run.workflowType,
+      taskQueue: run.taskQueue,
+      startTime: run.startTime,
+      executionTime: run.executionTime,
+      closeTime: run.closeTime,
+      taskTimeoutMs: run.taskTimeoutMs,
+      runTimeoutMs: run.runTimeoutMs,
+      executionTimeoutMs: run.executionTimeoutMs,
+      memo: run.memo,
+      searchAttributes: run.searchAttributes,
+      requestIds: [...run.requestIds],
+      parent: run.parent,
+      workflowTask: run.wft && {
+        scheduledEventId: run.wft.scheduledEventId,
+        startedEventId: run.wft.startedEventId,
+        attempt: run.wft.attempt,
+        sticky: run.wft.sticky,
+        scheduledTime: run.wft.scheduledTime,
+        startedTime: run.wft.startedTime,
+        speculative: run.wft.speculative,
+      },
+      bufferedEvents: run.buffered,
+      needsWorkflowTask: run.needsWft,
+      previousStartedEventId: run.previousStartedEventId,
+      lastCompletedWorkflowTaskEventId: run.lastCompletedWftEventId,
+      stickyQueue: run.stickyQueue,
+      stickyScheduleToStartMs: run.stickyScheduleToStartMs,
+      activities: [...run.activities.values()].map(
+        ({ timers: _handles, scheduleToCloseTimer: _timer, ...a }) => a,
+      ),
+      timers: [...run.timers.entries()].map(([timerId, t]) => ({
+        timerId,
+        startedEventId: t.startedEventId,
+        fireAt: t.fireAt,
+      })),
+      children: [...run.children.values()],
+      updates: [...run.updates.values()].map((u) => ({
+        id: u.id,
+        request: u.request,
+        stage: u.stage,
+        outcome: u.outcome,
+        acceptedEventId: u.acceptedEventId,
+      })),
+      cancelRequested: run.cancelRequested,
+      continuedAsNewRunId: run.continuedAsNewRunId,
+      historySizeBytes: run.historySizeBytes,
+    },
+  };
+}
+
+/** Every due item of the run, from its state: what a restart has to arm again. */
+export function timerRecords(run: Run): TimerRecord[] {
+  if (isClosed(run)) return [];
+  const timers: TimerRecord[] = [];
+  const add = (kind: TimerRecord['kind'], ref: string | number, at: number | undefined) => {
+    if (at !== undefined) timers.push({ runKey: run.key, kind, ref: String(ref), at });
+  };
+  if (run.runTimeoutMs) add('run-timeout', run.runId, run.startTime + run.runTimeoutMs);
+  if (!run.wft && run.executionTime > run.startTime && run.nextEventId <= 2) {
+    add('delayed-start', run.runId, run.executionTime);
+  }
+  for (const [timerId, t] of run.timers) add('user-timer', timerId, t.fireAt);
+  const wft = run.wft;
+  if (wft?.startedTime !== undefined) {
+    add('workflow-task-timeout', wft.scheduledEventId, wft.startedTime + run.taskTimeoutMs);
+  } else if (wft?.sticky) {
+    add(
+      'sticky-schedule-to-start',
+      wft.scheduledEventId,
+      wft.scheduledTime + (run.stickyScheduleToStartMs ?? 5000),
+    );
+  }
+  for (const a of run.activities.values()) {
+    const id = a.scheduledEventId;
+    if (a.scheduleToCloseMs) add('activity-timeout', id, a.scheduledTime + a.scheduleToCloseMs);
+    if (a.retryAt !== undefined && !a.queued && a.startedTime === undefined)
+      add('activity-retry', id, a.retryAt);
+    if (a.queued && a.scheduleToStartMs) {
+      add('activity-timeout', id, a.currentAttemptScheduledTime + a.scheduleToStartMs);
+    }
+    if (a.startedTime !== undefined) {
+      add('activity-timeout', id, a.startedTime + a.startToCloseMs);
+      if (a.heartbeatMs) add('activity-timeout', id, (a.lastHeartbeatTime ?? a.startedTime) + a.heartbeatMs);
+    }
+  }
+  return timers.sort((x, y) => x.at - y.at);
+}
+
+/** Tasks of the run that wait in a task queue for a poller. */
+export function taskRecords(run: Run): TaskRecord[] {
+  if (isClosed(run)) return [];
+  const tasks: TaskRecord[] = [];
+  const wft = run.wft;
+  if (wft && wft.startedEventId === undefined) {
+    tasks.push({
+      runKey: run.key,
+      kind: 'workflow',
+      namespace: run.namespace,
+      queue: wft.sticky && run.stickyQueue ? run.stickyQueue : run.taskQueue,
+      scheduledEventId: wft.scheduledEventId,
+      attempt: wft.attempt,
+    });
+  }
+  for (const a of run.activities.values()) {
+    if (!a.queued) continue;
+    tasks.push({
+      runKey: run.key,
+      kind: 'activity',
+      namespace: run.namespace,
+      queue: a.taskQueue,
+      scheduledEventId: a.scheduledEventId,
+      attempt: a.attempt,
+    });
+  }
+  return tasks;
+}
+
+export function visibilityRecord(run: Run): VisibilityRecord {
+  return {
+    namespace: run.namespace,
+    workflowId: run.workflowId,
+    runId: run.runId,
+    workflowType: run.workflowType?.name ?? '',
+    status: run.status,
+    startTime: run.startTime,
+    executionTime: run.executionTime,
+    closeTime: run.closeTime,
+    taskQueue: run.taskQueue,
+    historyLength: run.nextEventId - 1,
+    parentWorkflowId: run.parent?.workflowId,
+    memo: run.memo,
+    searchAttributes: run.searchAttributes,
+  };
+}

@@ -1,0 +1,113 @@
+import type { Msg } from '../proto';
+
+/**
+ * Durable storage behind the engine. The engine works on an in-memory copy of every open run (as
+ * the real server works on its mutable-state cache) and writes each change through `commit`, one
+ * transaction per batch, before it answers the request that caused it. A database implementation
+ * (PostgreSQL) maps each record kind to a table; the in-memory one keeps them in maps.
+ *
+ * Concurrency is optimistic, on the run's next event id (as the real server's conditional update
+ * of its executions table): a mutation states the next event id it was computed from, and the
+ * commit fails with ConcurrencyError if storage holds another, so two writers can never interleave
+ * events of one run.
+ */
+export interface Storage {
+  /** Writes all mutations atomically, or none of them. */
+  commit(mutations: RunMutation[]): Promise<void>;
+  /** Events of one run with ids in [fromEventId, toEventId). */
+  readHistory(runKey: string, fromEventId?: number, toEventId?: number): Promise<Msg[]>;
+  /** The stored state of runs; `openOnly` for recovery after a restart. */
+  loadExecutions(options?: { openOnly?: boolean }): Promise<ExecutionRecord[]>;
+  /** Due items (timers, timeouts, retries) of all runs, earliest first: what a restart re-arms. */
+  loadTimers(): Promise<TimerRecord[]>;
+  /** Tasks waiting in a task queue, for recovery and for backlog counts. */
+  loadTasks(queue?: string): Promise<TaskRecord[]>;
+  /** Visibility rows of a namespace (List/Count filter them with the query language). */
+  listVisibility(namespace: string): Promise<VisibilityRecord[]>;
+  putNamespace(record: NamespaceRecord): Promise<void>;
+  loadNamespaces(): Promise<NamespaceRecord[]>;
+  close(): Promise<void>;
+}
+
+/** Everything one engine step changed in one run. */
+export interface RunMutation {
+  runKey: string;
+  /** The run's next event id in storage when this change was computed (1 for a new run). */
+  expectedNextEventId: number;
+  /**
+   * Events from this id on are replaced by `newEvents`. Normally equal to expectedNextEventId; lower
+   * when a speculative workflow task that left no trace is dropped again.
+   */
+  historyFrom: number;
+  newEvents: Msg[];
+  execution: ExecutionRecord;
+  /** The complete set of the run's due items and queued tasks: they replace the stored ones. */
+  timers: TimerRecord[];
+  tasks: TaskRecord[];
+  visibility: VisibilityRecord;
+}
+
+/** A run's mutable state: the executions row. */
+export interface ExecutionRecord {
+  runKey: string;
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  status: number;
+  nextEventId: number;
+  /** The rest of the mutable state (pending activities, timers, children, updates, workflow task), JSON-able. */
+  state: Msg;
+}
+
+export type TimerKind =
+  | 'user-timer'
+  | 'workflow-task-timeout'
+  | 'sticky-schedule-to-start'
+  | 'activity-timeout'
+  | 'activity-retry'
+  | 'run-timeout'
+  | 'delayed-start';
+
+export interface TimerRecord {
+  runKey: string;
+  kind: TimerKind;
+  /** What the timer belongs to: timer id, activity scheduled event id, ... */
+  ref: string;
+  at: number;
+}
+
+export interface TaskRecord {
+  runKey: string;
+  kind: 'workflow' | 'activity';
+  namespace: string;
+  queue: string;
+  scheduledEventId: number;
+  attempt: number;
+}
+
+export interface VisibilityRecord {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  status: number;
+  startTime: number;
+  executionTime: number;
+  closeTime?: number;
+  taskQueue: string;
+  historyLength: number;
+  parentWorkflowId?: string;
+  memo: Msg;
+  searchAttributes: Msg;
+}
+
+export interface NamespaceRecord {
+  name: string;
+  /** The DescribeNamespace answer as stored. */
+  description: Msg;
+  /** Custom search attributes: name → IndexedValueType number. */
+  searchAttributes: Record<string, number>;
+}
+
+/** Another writer changed the run since the mutation was computed. */
+export class ConcurrencyError extends Error {}
