@@ -1,3 +1,4 @@
+// validation.ts (zod) is deliberately not exported here: workflow code never needs it.
 export * from './types';
 export * from './presets';
 export * from './resolve';

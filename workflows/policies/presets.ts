@@ -1,31 +1,43 @@
-import type { PolicyDocument, PolicyVersion } from './types';
+import type { Channel, Limit, PolicyDocument, PolicyVersion } from './types';
 
 /**
- * The preset policies. Values come from the seed documents (../shared/seeds) and national rules;
- * each is annotated with its source. Where a seed sets no value, the national default applies and
- * the source says so.
+ * The preset policies, one or more effective-dated versions per jurisdiction. Values come from
+ * the seed documents (../shared/seeds: 000 叶县民政局, 001 郏县水利局, 002 宁晋县, 003 新郑市民政局,
+ * 004 永昌县) and national rules; each is annotated with its source. Where a seed sets no value,
+ * the national default applies and `sources` says so.
+ *
+ * Tiers: the seeds leave tier periods to national rules, so every jurisdiction has a version
+ * with the legacy 527号 tiers and one from 2026-04-01 with the NDRC Order 36 tiers.
  */
-const wd = (value: number) => ({ value, unit: 'working-days' as const });
-const months = (value: number) => ({ value, unit: 'months' as const });
-const years = (value: number) => ({ value, unit: 'years' as const });
+const wd = (value: number): Limit => ({ value, unit: 'working-days' });
+const months = (value: number): Limit => ({ value, unit: 'months' });
+const years = (value: number): Limit => ({ value, unit: 'years' });
 
-/** NDRC Order 36 / 国办发〔2025〕22号 tiers and periods, in force from 2026-04-01. */
+/** The day the NDRC Order 36 tiers take over from the 527号 regime. */
+export const NATIONAL_TIERS_2026_FROM = '2026-04-01';
+const LEGACY_TO = '2026-03-31';
+
+/** NDRC Order 36 / 国办发〔2025〕22号, from 2026-04-01. 轻微: not published, or at most 3 months. */
 const NATIONAL_TIERS_2026: PolicyDocument['tiers'] = {
   轻微: { minPublicity: months(0), maxPublicity: months(3), repairable: true },
   一般: { minPublicity: months(3), maxPublicity: years(1), repairable: true },
   严重: { minPublicity: years(1), maxPublicity: years(3), repairable: true },
 };
+const NATIONAL_MAPPING_2026: PolicyDocument['tierMapping'] = { 轻微: '轻微', 一般: '一般', 严重: '严重' };
 
-/** The earlier regime (发改办财金〔2019〕527号), 2019 to 2026-03-31. */
+/** The earlier regime (发改办财金〔2019〕527号), to 2026-03-31. 特定严重 cannot be repaired. */
 const NATIONAL_TIERS_LEGACY: PolicyDocument['tiers'] = {
   一般: { minPublicity: months(3), maxPublicity: years(3), repairable: true },
   严重: { minPublicity: months(6), maxPublicity: years(3), repairable: true },
   特定严重: { minPublicity: years(3), maxPublicity: years(3), repairable: false },
 };
+const NATIONAL_MAPPING_LEGACY: PolicyDocument['tierMapping'] = {
+  一般: '一般',
+  严重: '严重',
+  特定严重: '特定严重',
+};
 
-const NATIONAL_MAPPING: PolicyDocument['tierMapping'] = { 轻微: '轻微', 一般: '一般', 严重: '严重' };
-
-const DEFAULT_ESCALATION: PolicyDocument['escalation'] = { remindBefore: wd(1), secondLevelAfter: wd(2) };
+const DEFAULT_CHANNELS: Channel[] = ['window', 'phone', 'email', 'website'];
 
 /** No national statute fixes objection step limits; this default follows the 上海 pattern. */
 const NATIONAL_OBJECTION: PolicyDocument['objection'] = {
@@ -34,138 +46,174 @@ const NATIONAL_OBJECTION: PolicyDocument['objection'] = {
   notify: wd(2),
   suspension: 'flag',
   materialsLapse: wd(10),
-  channels: ['window', 'phone', 'email', 'website'],
+  channels: DEFAULT_CHANNELS,
 };
 
-const national = (tiers: PolicyDocument['tiers'], sources: string[]): PolicyDocument => ({
+interface Regime {
+  tiers: PolicyDocument['tiers'];
+  tierMapping: PolicyDocument['tierMapping'];
+  source: string;
+}
+const LEGACY: Regime = {
+  tiers: NATIONAL_TIERS_LEGACY,
+  tierMapping: NATIONAL_MAPPING_LEGACY,
+  source: '发改办财金〔2019〕527号',
+};
+const ORDER_36: Regime = {
+  tiers: NATIONAL_TIERS_2026,
+  tierMapping: NATIONAL_MAPPING_2026,
+  source: '国家发展改革委令第36号、国办发〔2025〕22号',
+};
+
+/** The national defaults under a tier regime; a jurisdiction overrides what its seed sets. */
+const national = (regime: Regime): PolicyDocument => ({
   name: '国家默认',
   objection: NATIONAL_OBJECTION,
-  escalation: DEFAULT_ESCALATION,
-  tierMapping: NATIONAL_MAPPING,
-  tiers,
-  personalNegativeRetention: years(5), // 征信业管理条例 Art 16
+  // Remind one working day before; level 1 at the due time; level 2 two working days later.
+  escalation: { remindBefore: wd(1), secondLevelAfter: wd(2) },
+  tierMapping: regime.tierMapping,
+  tiers: regime.tiers,
+  personalNegativeRetention: years(5), // 征信业管理条例 第16条
   commitmentReminders: [wd(5), wd(1)],
-  sources,
+  publicity: { periodStartsFrom: 'decision' },
+  sources: [regime.source, '征信业管理条例 第16条'],
 });
+
+/**
+ * Two versions for a jurisdiction whose own rules did not change: under the legacy tiers from its
+ * document's date, and under the NDRC Order 36 tiers from 2026-04-01.
+ */
+function localVersions(
+  jurisdiction: string,
+  effectiveFrom: string,
+  local: (regime: Regime) => Partial<PolicyDocument> & Pick<PolicyDocument, 'name' | 'sources'>,
+): PolicyVersion[] {
+  const document = (regime: Regime): PolicyDocument => {
+    const own = local(regime);
+    return {
+      ...national(regime),
+      ...own,
+      sources: [...own.sources, `tier periods: national (${regime.source})`],
+    };
+  };
+  return [
+    { jurisdiction, version: 1, effectiveFrom, effectiveTo: LEGACY_TO, document: document(LEGACY) },
+    { jurisdiction, version: 2, effectiveFrom: NATIONAL_TIERS_2026_FROM, document: document(ORDER_36) },
+  ];
+}
 
 export const POLICY_PRESETS: PolicyVersion[] = [
   {
     jurisdiction: 'national',
     version: 1,
     effectiveFrom: '2019-07-01',
-    document: national(NATIONAL_TIERS_LEGACY, ['发改办财金〔2019〕527号', '征信业管理条例 第16条']),
+    effectiveTo: LEGACY_TO,
+    document: national(LEGACY),
   },
   {
     jurisdiction: 'national',
     version: 2,
-    effectiveFrom: '2026-04-01',
-    document: national(NATIONAL_TIERS_2026, [
-      '国家发展改革委令第36号',
-      '国办发〔2025〕22号',
-      '征信业管理条例 第16条',
-    ]),
+    effectiveFrom: NATIONAL_TIERS_2026_FROM,
+    document: national(ORDER_36),
   },
-  {
-    jurisdiction: 'yexian-mz',
-    version: 1,
-    effectiveFrom: '2022-01-01',
-    document: {
-      ...national(NATIONAL_TIERS_LEGACY, []),
-      name: '叶县民政局',
-      // seed 000 四(二): reply within 5 working days of receipt; punishment suspended while verifying
-      objection: {
-        verify: wd(5),
-        total: wd(5),
-        suspension: 'suspend-measures',
-        materialsLapse: wd(10),
-        channels: ['window', 'phone', 'email', 'website'],
-      },
-      sources: ['seed 000 叶民文〔2022〕12号 四(二)', 'tiers: national default (527号)'],
+
+  // seed 000 叶民文〔2022〕12号, 2022-06-08
+  ...localVersions('yexian-mz', '2022-06-08', () => ({
+    name: '叶县民政局',
+    objection: {
+      // seed 000 四(二): "在收到信用主体异议申请5个工作日内向申请或投诉人回复核查结果"
+      verify: wd(5),
+      total: wd(5),
+      // seed 000 四(二): "信息核实期间暂不执行联合惩戒措施"
+      suspension: 'suspend-measures',
+      materialsLapse: wd(10), // not in the seed: national default
+      channels: DEFAULT_CHANNELS, // not in the seed: national default
     },
-  },
-  {
-    jurisdiction: 'jiaxian-sl',
-    version: 1,
-    effectiveFrom: '2019-01-01',
-    document: {
-      ...national(NATIONAL_TIERS_LEGACY, []),
-      name: '郏县水利局',
-      sources: [
-        'seed 001: no objection limits of its own (national default applies); publicity ≤7 WD, credit report valid 1 year (二)',
-      ],
+    sources: ['seed 000 叶民文〔2022〕12号 四(二)'],
+  })),
+
+  // seed 001 郏县水利局 (forwarding 郏县信用办's opinion); the document carries no date of its own
+  ...localVersions('jiaxian-sl', '2019-01-01', () => ({
+    name: '郏县水利局',
+    // seed 001 二(一): "行政许可、行政处罚信息要按照规定在7个工作日内通过“信用郏县”网站进行公开公示"
+    publicity: { publishWithin: wd(7), periodStartsFrom: 'decision' },
+    // seed 001 二(三): "信用报告原则上有效期为1年"
+    creditReportValidity: years(1),
+    sources: ['seed 001 二(一), 二(三)', 'objection limits: national default (the seed sets none)'],
+  })),
+
+  // seed 002 宁社信发〔2020〕6号, 2020-03-18
+  ...localVersions('ningjin', '2020-03-18', () => ({
+    name: '宁晋县',
+    objection: {
+      // seed 002 (十七): "信息提供单位应尽快核实并反馈" — no number: national default step limits
+      ...NATIONAL_OBJECTION,
+      // seed 002 (十七): "联合惩戒措施在信息核实期间暂不执行"
+      suspension: 'suspend-measures',
+      // seed 002 (十七): "电话、电子邮箱、网站、手机 APP、微信公众号等多元化渠道"
+      channels: ['window', 'phone', 'email', 'website', 'app', 'wechat'],
     },
-  },
-  {
-    jurisdiction: 'ningjin',
-    version: 1,
-    effectiveFrom: '2020-01-01',
-    document: {
-      ...national(NATIONAL_TIERS_LEGACY, []),
-      name: '宁晋县',
-      // seed 002 (十七): measures not executed while verifying; channels phone/email/website/app/WeChat
-      objection: {
-        ...NATIONAL_OBJECTION,
-        suspension: 'suspend-measures',
-        channels: ['window', 'phone', 'email', 'website', 'app', 'wechat'],
-      },
-      sources: ['seed 002 宁社信发〔2020〕6号 (十七)', 'step limits: national default (“尽快核实并反馈”)'],
+    sources: ['seed 002 宁社信发〔2020〕6号 (十七)', 'step limits: national default (“尽快核实并反馈”)'],
+  })),
+
+  // seed 003 新郑市民政局, 2019-07-15
+  ...localVersions('xinzheng-mz', '2019-07-15', (regime) => ({
+    name: '新郑市民政局',
+    objection: {
+      // seed 003 六(三): office forwards ≤5 WD; provider verifies ≤5 WD from its receipt;
+      // office notifies ≤2 WD after the result; reply ≤12 WD from receipt
+      forward: wd(5),
+      verify: wd(5),
+      notify: wd(2),
+      total: wd(12),
+      // seed 003 六(三): "异议处理期间不影响失信行为的记录、公示与处理"
+      suspension: 'none',
+      materialsLapse: wd(10), // not in the seed: national default
+      // seed 003 六(三): "提交书面异议申请或者进行在线异议提交"
+      channels: ['window', 'website'],
     },
-  },
-  {
-    jurisdiction: 'xinzheng-mz',
-    version: 1,
-    effectiveFrom: '2019-07-15',
-    document: {
-      ...national(NATIONAL_TIERS_LEGACY, []),
-      name: '新郑市民政局',
-      // seed 003 六(三): forward ≤5, verify ≤5 from receipt, notify ≤2, whole case ≤12 WD;
-      // processing does not affect recording, publicity and handling
-      objection: {
-        forward: wd(5),
-        verify: wd(5),
-        notify: wd(2),
-        total: wd(12),
-        suspension: 'none',
-        materialsLapse: wd(10),
-        channels: ['window', 'website'],
-      },
-      // seed 003 uses 一般/较重/严重 失信
-      tierMapping: { 一般失信: '轻微', 较重失信: '一般', 严重失信: '严重' },
-      personalNegativeRetention: years(5), // seed 003 六(七)
-      sources: ['seed 003 新郑市民政局 六(三), 六(七)', 'tier periods: national default (527号)'],
+    // seed 003 二(三): "原则上分为一般失信行为、较重失信行为和严重失信行为". Under 527号 there is
+    // no middle tier: 较重 takes the milder legacy tier (in doubt, for the subject).
+    tierMapping:
+      regime === LEGACY
+        ? { 一般失信: '一般', 较重失信: '一般', 严重失信: '严重' }
+        : { 一般失信: '轻微', 较重失信: '一般', 严重失信: '严重' },
+    // seed 003 六(七): "涉及个人的信用记录在失信行为终止之日起失信记录只保留5年"
+    personalNegativeRetention: years(5),
+    sources: ['seed 003 新郑市民政局 二(三), 六(三), 六(七)'],
+  })),
+
+  // seed 004 永政办发〔2022〕21号, 2022-03-28
+  ...localVersions('yongchang', '2022-03-28', () => ({
+    name: '永昌县',
+    objection: {
+      ...NATIONAL_OBJECTION,
+      // seed 004 (十五): "对市场主体提出异议的信息，信息提供和采集单位要尽快核实并反馈结果" — no number
     },
-  },
-  {
-    jurisdiction: 'yongchang',
-    version: 1,
-    effectiveFrom: '2022-01-01',
-    document: {
-      ...national(NATIONAL_TIERS_LEGACY, []),
-      name: '永昌县',
-      sources: [
-        'seed 004 永政办发〔2022〕21号 (十)(十二)(十五): rectification and interviews; objection limits national default',
-      ],
+    sources: [
+      'seed 004 永政办发〔2022〕21号 (十)(十二)(十五): rectification and interviews, repair; objection limits national default',
+    ],
+  })),
+
+  // 上海市社会信用条例, in force 2017-10-01 (a further example beside the seeds)
+  ...localVersions('shanghai', '2017-10-01', () => ({
+    name: '上海市',
+    // 上海市社会信用条例 第36条: mark disputed ≤1 WD; forward ≤2 WD; provider decides ≤5 WD
+    objection: {
+      markDisputed: wd(1),
+      forward: wd(2),
+      verify: wd(5),
+      suspension: 'flag',
+      materialsLapse: wd(10), // not in the 条例: national default
+      channels: ['window', 'website'],
     },
-  },
-  {
-    jurisdiction: 'shanghai',
-    version: 1,
-    effectiveFrom: '2017-10-01',
-    document: {
-      ...national(NATIONAL_TIERS_LEGACY, []),
-      name: '上海市',
-      // 上海市社会信用条例 Art 36: mark disputed ≤1 WD; forward ≤2 WD; provider decides ≤5 WD
-      objection: {
-        markDisputed: wd(1),
-        forward: wd(2),
-        verify: wd(5),
-        suspension: 'flag',
-        materialsLapse: wd(10),
-        channels: ['window', 'website'],
-      },
-      sources: ['上海市社会信用条例 第36条'],
-    },
-  },
+    sources: ['上海市社会信用条例 第36条'],
+  })),
 ];
 
 export const JURISDICTIONS = [...new Set(POLICY_PRESETS.map((p) => p.jurisdiction))];
+
+/** The preset versions of one jurisdiction, oldest first. */
+export function presetVersions(jurisdiction: string): PolicyVersion[] {
+  return POLICY_PRESETS.filter((p) => p.jurisdiction === jurisdiction).sort((a, b) => a.version - b.version);
+}

@@ -9,13 +9,21 @@ export interface Limit {
   unit: TimeUnit;
 }
 
-/** How joint punishment is treated while an objection is being verified. */
+/**
+ * How joint punishment is treated while an objection is being verified, weakest to strongest:
+ * none (recording, publicity and measures continue), flag (the record is marked disputed),
+ * hide (marked and withdrawn from publicity), suspend-measures (marked, and measures are not
+ * applied until the result).
+ */
 export type SuspensionMode = 'none' | 'flag' | 'hide' | 'suspend-measures';
+export const SUSPENSION_MODES: readonly SuspensionMode[] = ['none', 'flag', 'hide', 'suspend-measures'];
 
 /** National severity tiers (NDRC Order 36 / 国办发〔2025〕22号), and the legacy ones (527号). */
 export type NationalTier = '轻微' | '一般' | '严重' | '特定严重';
+export const NATIONAL_TIERS: readonly NationalTier[] = ['轻微', '一般', '严重', '特定严重'];
 
 export type Channel = 'window' | 'phone' | 'email' | 'website' | 'app' | 'wechat';
+export const CHANNELS: readonly Channel[] = ['window', 'phone', 'email', 'website', 'app', 'wechat'];
 
 export interface ObjectionPolicy {
   /** Office forwards the case to the information provider. */
@@ -34,10 +42,13 @@ export interface ObjectionPolicy {
   channels: Channel[];
 }
 
+/**
+ * Escalation of every step with a time limit: a reminder to the assignee `remindBefore` the due
+ * time; level 1 at the due time (supervisor, the case shows as overdue); level 2
+ * `secondLevelAfter` the due time (credit office / higher level).
+ */
 export interface EscalationPolicy {
-  /** Remind the assignee this long before a step is due. */
   remindBefore: Limit;
-  /** Level 1 at the due time (supervisor); level 2 this long after it (credit office). */
   secondLevelAfter: Limit;
 }
 
@@ -49,18 +60,29 @@ export interface TierPeriods {
   repairable: boolean;
 }
 
+/** Publication of licensing and penalty decisions (行政许可、行政处罚信息公示). */
+export interface PublicityPolicy {
+  /** Publish within this long after the decision. */
+  publishWithin?: Limit;
+  /** Whether the publicity period runs from the decision or from the publication (rule 5). */
+  periodStartsFrom: 'decision' | 'publication';
+}
+
 export interface PolicyDocument {
   /** Display name, e.g. 新郑市民政局. */
   name: string;
   objection: ObjectionPolicy;
   escalation: EscalationPolicy;
-  /** Local severity names → national tier. */
+  /** Local severity names → national tier (the tiers of this version). */
   tierMapping: Record<string, NationalTier>;
   tiers: Partial<Record<NationalTier, TierPeriods>>;
   /** Personal negative records are removed this long after the conduct ended. */
   personalNegativeRetention: Limit;
   /** Remind the subject of a promised item this long before its deadline (several). */
   commitmentReminders: Limit[];
+  publicity?: PublicityPolicy;
+  /** How long a credit report is accepted in administrative matters. */
+  creditReportValidity?: Limit;
   /** Where each value comes from (seed and section). */
   sources: string[];
 }
@@ -70,5 +92,7 @@ export interface PolicyVersion {
   version: number;
   /** First day (YYYY-MM-DD, Beijing date) the version applies to new cases. */
   effectiveFrom: string;
+  /** Last day (inclusive) it applies, when it was replaced or repealed; open-ended when absent. */
+  effectiveTo?: string;
   document: PolicyDocument;
 }
