@@ -52,7 +52,7 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
     }
   }
   const ip = options.ip ?? '127.0.0.1';
-  if (options.timeSkipping) engine.enableTimeSkipping();
+  if (options.timeSkipping) engine.timeSkipping.enable();
   const grpcServer = await startGrpcServer(
     engine,
     {

@@ -119,7 +119,7 @@ export async function startGrpcServer(
     'grpc.keepalive_permit_without_calls': 1,
   });
   // Any request may leave the server idle: time skipping re-checks after each.
-  const afterRequest = () => engine.scheduleSkipCheck();
+  const afterRequest = () => engine.timeSkipping.scheduleSkipCheck();
   server.addService(
     serviceDefinition(SERVICES.workflow),
     implementation(engine, SERVICES.workflow, workflowServiceHandlers(engine), log, afterRequest),

@@ -275,7 +275,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
           onCancel(() => (cancelled = true));
           const deadline = Date.now() + POLL_INTERVAL_MS;
           while (!run.closeEvent && !cancelled && Date.now() < deadline) {
-            await engine.waitForHistory(run, 5000);
+            await engine.events.waitFor(run, 5000);
           }
         }
         return { history: { events: run.closeEvent ? [run.closeEvent] : [] } };
@@ -288,10 +288,10 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
         onCancel(() => (cancelled = true));
         const deadline = Date.now() + POLL_INTERVAL_MS;
         while (from >= run.nextEventId && !run.closeEvent && !cancelled && Date.now() < deadline) {
-          await engine.waitForHistory(run, 5000);
+          await engine.events.waitFor(run, 5000);
         }
       }
-      const events = engine.history(run, from, from + pageSize);
+      const events = engine.events.read(run, from, from + pageSize);
       const next = from + events.length;
       const more = next < run.nextEventId || (req.waitNewEvent && !run.closeEvent);
       return {
@@ -302,51 +302,53 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
 
     GetWorkflowExecutionHistoryReverse: (req) => {
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
-      return { history: { events: engine.history(run).reverse() } };
+      return { history: { events: engine.events.read(run).reverse() } };
     },
 
     PollWorkflowTaskQueue: (req, onCancel) => pollTaskQueue(engine.workflowQueues, req, onCancel),
 
-    RespondWorkflowTaskCompleted: (req) => engine.respondWorkflowTaskCompleted(req),
+    RespondWorkflowTaskCompleted: (req) => engine.workflowTasks.respondCompleted(req),
 
     RespondWorkflowTaskFailed: (req) => {
-      engine.respondWorkflowTaskFailed(req);
+      engine.workflowTasks.respondFailed(req);
       return {};
     },
 
     RespondQueryTaskCompleted: (req) => {
-      engine.respondQueryTaskCompleted(req);
+      engine.queries.respondCompleted(req);
       return {};
     },
 
     PollActivityTaskQueue: (req, onCancel) => pollTaskQueue(engine.activityQueues, req, onCancel),
 
     RespondActivityTaskCompleted: (req) => {
-      engine.respondActivityTaskCompleted(decodeToken(req.taskToken), req);
+      engine.activities.respondCompleted(decodeToken(req.taskToken), req);
       return {};
     },
     RespondActivityTaskCompletedById: (req) => {
-      engine.respondActivityTaskCompleted(engine.activityById(req), req);
+      engine.activities.respondCompleted(engine.activities.byId(req), req);
       return {};
     },
     RespondActivityTaskFailed: (req) => {
-      engine.respondActivityTaskFailed(decodeToken(req.taskToken), req);
+      engine.activities.respondFailed(decodeToken(req.taskToken), req);
       return { failures: [] };
     },
     RespondActivityTaskFailedById: (req) => {
-      engine.respondActivityTaskFailed(engine.activityById(req), req);
+      engine.activities.respondFailed(engine.activities.byId(req), req);
       return { failures: [] };
     },
     RespondActivityTaskCanceled: (req) => {
-      engine.respondActivityTaskCanceled(decodeToken(req.taskToken), req);
+      engine.activities.respondCanceled(decodeToken(req.taskToken), req);
       return {};
     },
     RespondActivityTaskCanceledById: (req) => {
-      engine.respondActivityTaskCanceled(engine.activityById(req), req);
+      engine.activities.respondCanceled(engine.activities.byId(req), req);
       return {};
     },
-    RecordActivityTaskHeartbeat: (req) => engine.recordHeartbeat(decodeToken(req.taskToken), req.details),
-    RecordActivityTaskHeartbeatById: (req) => engine.recordHeartbeat(engine.activityById(req), req.details),
+    RecordActivityTaskHeartbeat: (req) =>
+      engine.activities.recordHeartbeat(decodeToken(req.taskToken), req.details),
+    RecordActivityTaskHeartbeatById: (req) =>
+      engine.activities.recordHeartbeat(engine.activities.byId(req), req.details),
 
     QueryWorkflow: async (req, onCancel) => {
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
@@ -363,7 +365,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       ) {
         return { queryRejected: { status: run.status } };
       }
-      const pending = engine.query(run, req.query);
+      const pending = engine.queries.query(run, req.query);
       onCancel(() => undefined);
       return pending;
     },
@@ -380,7 +382,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
         throw invalidArgument('the start and update operations must target the same workflow.');
       }
       const { run, started } = engine.startWorkflow({ ...start, namespace: req.namespace });
-      const updated = await engine.update(
+      const updated = await engine.updates.update(
         run,
         update.request,
         update.waitPolicy?.lifecycleStage ?? UpdateStage.ACCEPTED,
@@ -402,7 +404,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
           'workflow execution not found for the given first execution run id',
         );
       }
-      return engine.update(
+      return engine.updates.update(
         run,
         req.request,
         req.waitPolicy?.lifecycleStage ?? UpdateStage.ACCEPTED,
@@ -413,7 +415,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     PollWorkflowExecutionUpdate: (req) => {
       const ref = req.updateRef ?? {};
       const run = engine.findRun(engine.requireNamespace(req.namespace), ref.workflowExecution);
-      return engine.pollUpdate(
+      return engine.updates.poll(
         run,
         ref.updateId,
         req.waitPolicy?.lifecycleStage ?? UpdateStage.COMPLETED,

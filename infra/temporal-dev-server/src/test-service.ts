@@ -6,29 +6,29 @@ import type { Handler } from './service';
 export function testServiceHandlers(engine: Engine): Record<string, Handler> {
   return {
     LockTimeSkipping: () => {
-      engine.lockTimeSkipping();
+      engine.timeSkipping.lock();
       return {};
     },
     UnlockTimeSkipping: () => {
-      engine.unlockTimeSkipping();
+      engine.timeSkipping.unlock();
       return {};
     },
     GetCurrentTime: () => ({ time: toTimestamp(engine.clock.now()) }),
     Sleep: async (req) => {
-      await engine.sleepUntil(engine.clock.now() + (durationMs(req.duration) ?? 0));
+      await engine.timeSkipping.sleepUntil(engine.clock.now() + (durationMs(req.duration) ?? 0));
       return {};
     },
     SleepUntil: async (req) => {
-      await engine.sleepUntil(fromTimestamp(req.timestamp) ?? engine.clock.now());
+      await engine.timeSkipping.sleepUntil(fromTimestamp(req.timestamp) ?? engine.clock.now());
       return {};
     },
     UnlockTimeSkippingWithSleep: async (req) => {
       const target = engine.clock.now() + (durationMs(req.duration) ?? 0);
-      engine.unlockTimeSkipping();
+      engine.timeSkipping.unlock();
       try {
-        await engine.sleepUntil(target);
+        await engine.timeSkipping.sleepUntil(target);
       } finally {
-        engine.lockTimeSkipping();
+        engine.timeSkipping.lock();
       }
       return {};
     },

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CancelExternalFailedCause,
+  EventType,
+  ExecutionStatus,
+  ParentClosePolicy,
+  RetryState,
+  SignalExternalFailedCause,
+  StartChildFailedCause,
+} from '../enums';
+import { alreadyCompleted, RpcError } from '../errors';
+import type { Msg } from '../proto';
+import { type ChildState, isClosed, type Run } from './run';
+import type { Engine } from './engine';
+
+/** Child workflows (start, result to the parent, parent close policy) and external signal/cancel. */
+export class Children {
+  constructor(private readonly e: Engine) {}
+
+  start(parent: Run, a: Msg, completedEventId: number, identity: string): void {
+    const namespace = a.namespace || parent.namespace;
+    const initiated = this.e.events.append(parent, EventType.START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
+      namespace,
+      workflowId: a.workflowId,
+      workflowType: a.workflowType,
+      taskQueue: a.taskQueue,
+      input: a.input,
+      workflowExecutionTimeout: a.workflowExecutionTimeout,
+      workflowRunTimeout: a.workflowRunTimeout,
+      workflowTaskTimeout: a.workflowTaskTimeout,
+      parentClosePolicy: a.parentClosePolicy,
+      control: a.control,
+      workflowTaskCompletedEventId: completedEventId,
+      workflowIdReusePolicy: a.workflowIdReusePolicy,
+      retryPolicy: a.retryPolicy,
+      cronSchedule: a.cronSchedule,
+      header: a.header,
+      memo: a.memo,
+      searchAttributes: a.searchAttributes,
+    });
+    const child: ChildState = {
+      initiatedEventId: initiated.eventId,
+      namespace,
+      workflowId: a.workflowId,
+      workflowType: a.workflowType,
+      parentClosePolicy: a.parentClosePolicy ?? ParentClosePolicy.TERMINATE,
+    };
+    parent.children.set(initiated.eventId, child);
+    // The real server starts the child asynchronously after the parent's task completes.
+    this.e.later(() => {
+      if (isClosed(parent)) return;
+      try {
+        const { run } = this.e.startWorkflow(
+          {
+            namespace,
+            workflowId: a.workflowId,
+            workflowType: a.workflowType,
+            taskQueue: a.taskQueue?.name ? a.taskQueue : { name: parent.taskQueue },
+            input: a.input,
+            workflowExecutionTimeout: a.workflowExecutionTimeout,
+            workflowRunTimeout: a.workflowRunTimeout,
+            workflowTaskTimeout: a.workflowTaskTimeout,
+            identity,
+            requestId: randomUUID(),
+            workflowIdReusePolicy: a.workflowIdReusePolicy,
+            header: a.header,
+            memo: a.memo,
+            searchAttributes: a.searchAttributes,
+          },
+          {
+            parent: {
+              namespace: parent.namespace,
+              workflowId: parent.workflowId,
+              runId: parent.runId,
+              initiatedEventId: initiated.eventId,
+            },
+          },
+        );
+        child.runId = run.runId;
+        const started = this.e.events.append(parent, EventType.CHILD_WORKFLOW_EXECUTION_STARTED, {
+          namespace,
+          initiatedEventId: initiated.eventId,
+          workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+          workflowType: a.workflowType,
+          header: a.header,
+        });
+        child.startedEventId = started.eventId;
+      } catch (err) {
+        parent.children.delete(initiated.eventId);
+        this.e.events.append(parent, EventType.START_CHILD_WORKFLOW_EXECUTION_FAILED, {
+          namespace,
+          workflowId: a.workflowId,
+          workflowType: a.workflowType,
+          cause: StartChildFailedCause.WORKFLOW_ALREADY_EXISTS,
+          control: a.control,
+          initiatedEventId: initiated.eventId,
+          workflowTaskCompletedEventId: completedEventId,
+        });
+        if (!(err instanceof RpcError)) this.e.log(`child start failed: ${String(err)}`);
+      }
+      this.e.workflowTasks.schedule(parent);
+    });
+  }
+
+  notifyParent(child: Run): void {
+    const parentRef = child.parent!;
+    const parent = this.e.runsById.get(parentRef.runId);
+    if (!parent || isClosed(parent)) return;
+    const state = parent.children.get(parentRef.initiatedEventId);
+    if (!state) return;
+    const startedEventId = state.startedEventId ?? 0;
+    const common = {
+      namespace: child.namespace,
+      workflowExecution: { workflowId: child.workflowId, runId: child.runId },
+      workflowType: child.workflowType,
+      initiatedEventId: parentRef.initiatedEventId,
+      startedEventId,
+    };
+    const close = child.closeEvent ?? {};
+    // The parent learns of the result only after it has learnt that the child started.
+    const deliver = () => {
+      if (isClosed(parent)) return;
+      parent.children.delete(parentRef.initiatedEventId);
+      switch (child.status) {
+        case ExecutionStatus.COMPLETED:
+          this.e.events.append(parent, EventType.CHILD_WORKFLOW_EXECUTION_COMPLETED, {
+            ...common,
+            result: close.workflowExecutionCompletedEventAttributes?.result,
+          });
+          break;
+        case ExecutionStatus.FAILED:
+          this.e.events.append(parent, EventType.CHILD_WORKFLOW_EXECUTION_FAILED, {
+            ...common,
+            failure: close.workflowExecutionFailedEventAttributes?.failure,
+            retryState: RetryState.NON_RETRYABLE_FAILURE,
+          });
+          break;
+        case ExecutionStatus.CANCELED:
+          this.e.events.append(parent, EventType.CHILD_WORKFLOW_EXECUTION_CANCELED, {
+            ...common,
+            details: close.workflowExecutionCanceledEventAttributes?.details,
+          });
+          break;
+        case ExecutionStatus.TERMINATED:
+          this.e.events.append(parent, EventType.CHILD_WORKFLOW_EXECUTION_TERMINATED, common);
+          break;
+        case ExecutionStatus.TIMED_OUT:
+          this.e.events.append(parent, EventType.CHILD_WORKFLOW_EXECUTION_TIMED_OUT, {
+            ...common,
+            retryState: RetryState.TIMEOUT,
+          });
+          break;
+        default:
+          return;
+      }
+      this.e.workflowTasks.schedule(parent);
+    };
+    if (state.startedEventId !== undefined) deliver();
+    else this.e.later(deliver);
+  }
+
+  applyParentClosePolicy(parent: Run, child: ChildState): void {
+    if (!child.runId) return;
+    const run = this.e.runsById.get(child.runId);
+    if (!run || isClosed(run)) return;
+    if (
+      child.parentClosePolicy === ParentClosePolicy.TERMINATE ||
+      child.parentClosePolicy === ParentClosePolicy.UNSPECIFIED
+    ) {
+      this.e.terminate(run, 'by parent close policy', undefined, 'temporal-dev-server');
+    } else if (child.parentClosePolicy === ParentClosePolicy.REQUEST_CANCEL) {
+      this.e.requestCancel(run, { reason: 'by parent close policy' });
+    }
+  }
+
+  signalExternal(run: Run, a: Msg, completedEventId: number): void {
+    const namespace = a.namespace || run.namespace;
+    const initiated = this.e.events.append(run, EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
+      namespace,
+      workflowExecution: a.execution,
+      signalName: a.signalName,
+      input: a.input,
+      control: a.control,
+      childWorkflowOnly: a.childWorkflowOnly,
+      header: a.header,
+      workflowTaskCompletedEventId: completedEventId,
+    });
+    this.e.later(() => {
+      if (isClosed(run)) return;
+      try {
+        const target = this.e.findRun(namespace, a.execution);
+        this.e.signal(target, {
+          signalName: a.signalName,
+          input: a.input,
+          header: a.header,
+          identity: `workflow:${run.workflowId}`,
+        });
+        this.e.events.append(run, EventType.EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, {
+          initiatedEventId: initiated.eventId,
+          namespace,
+          workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+          control: a.control,
+        });
+      } catch {
+        this.e.events.append(run, EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
+          cause: SignalExternalFailedCause.EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
+          workflowTaskCompletedEventId: completedEventId,
+          namespace,
+          workflowExecution: a.execution,
+          initiatedEventId: initiated.eventId,
+          control: a.control,
+        });
+      }
+      this.e.workflowTasks.schedule(run);
+    });
+  }
+
+  cancelExternal(run: Run, a: Msg, completedEventId: number): void {
+    const namespace = a.namespace || run.namespace;
+    const execution = { workflowId: a.workflowId, runId: a.runId };
+    const initiated = this.e.events.append(
+      run,
+      EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+      {
+        namespace,
+        workflowExecution: execution,
+        control: a.control,
+        childWorkflowOnly: a.childWorkflowOnly,
+        reason: a.reason,
+        workflowTaskCompletedEventId: completedEventId,
+      },
+    );
+    this.e.later(() => {
+      if (isClosed(run)) return;
+      try {
+        const target = this.e.findRun(namespace, execution);
+        if (isClosed(target)) throw alreadyCompleted();
+        this.e.requestCancel(target, {
+          reason: a.reason,
+          identity: `workflow:${run.workflowId}`,
+          externalWorkflowExecution: { workflowId: run.workflowId, runId: run.runId },
+          externalInitiatedEventId: initiated.eventId,
+        });
+        this.e.events.append(run, EventType.EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
+          initiatedEventId: initiated.eventId,
+          namespace,
+          workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+        });
+      } catch {
+        this.e.events.append(run, EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
+          cause: CancelExternalFailedCause.EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
+          workflowTaskCompletedEventId: completedEventId,
+          namespace,
+          workflowExecution: execution,
+          initiatedEventId: initiated.eventId,
+          control: a.control,
+        });
+      }
+      this.e.workflowTasks.schedule(run);
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { QueryResultType, TaskQueueKind } from '../enums';
+import { notFound, RpcError } from '../errors';
+import type { Msg } from '../proto';
+import { decodeToken, encodeToken, isClosed, queueKey, type Run } from './run';
+import type { Engine } from './engine';
+
+/**
+ * Queries go to a worker as query-only tasks whenever no workflow task is outstanding (or with
+ * the next workflow task's completion), also on closed runs (answered by replaying the history).
+ */
+export class Queries {
+  constructor(private readonly e: Engine) {}
+
+  query(run: Run, query: Msg): Promise<Msg> {
+    return new Promise((resolve, reject) => {
+      const id = randomUUID();
+      run.queries.set(id, { id, query, resolve, reject, dispatched: false });
+      this.dispatchPending(run);
+    });
+  }
+
+  cancel(run: Run, id: string | undefined): void {
+    if (id) run.queries.delete(id);
+  }
+
+  /** Queries go to a worker as query-only tasks whenever no workflow task is outstanding. */
+  dispatchPending(run: Run): void {
+    if (run.wft && !isClosed(run)) return;
+    for (const q of run.queries.values()) {
+      if (q.dispatched) continue;
+      const sticky = !isClosed(run) && run.stickyQueue !== undefined;
+      const queue = sticky ? run.stickyQueue! : run.taskQueue;
+      this.e.workflowQueues.add(queueKey(run.namespace, queue), { kind: 'query', run, queryId: q.id });
+    }
+  }
+
+  dispatch(run: Run, queryId: string): Msg {
+    const q = run.queries.get(queryId)!;
+    q.dispatched = true;
+    const sticky = !isClosed(run) && run.stickyQueue !== undefined;
+    const from = sticky ? run.previousStartedEventId + 1 : 1;
+    return {
+      taskToken: encodeToken({ k: 'q', ns: run.namespace, wid: run.workflowId, rid: run.runId, q: queryId }),
+      workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+      workflowType: run.workflowType,
+      previousStartedEventId: run.previousStartedEventId,
+      startedEventId: run.previousStartedEventId,
+      history: {
+        events: this.e.events.read(
+          run,
+          from,
+          run.lastCompletedWftEventId ? run.lastCompletedWftEventId + 1 : undefined,
+        ),
+      },
+      query: q.query,
+      workflowExecutionTaskQueue: { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
+      attempt: 1,
+    };
+  }
+
+  respondCompleted(req: Msg): void {
+    const token = decodeToken(req.taskToken);
+    const run = this.e.runsById.get(token.rid);
+    if (!run || token.k !== 'q' || !token.q || !run.queries.has(token.q))
+      throw notFound('Query task not found.');
+    this.answer(run, token.q, {
+      resultType: req.completedType,
+      answer: req.queryResult,
+      errorMessage: req.errorMessage,
+      failure: req.failure,
+    });
+  }
+
+  answer(run: Run, id: string, result: Msg): void {
+    const q = run.queries.get(id);
+    if (!q) return;
+    run.queries.delete(id);
+    if (result.resultType === QueryResultType.FAILED) {
+      q.reject(
+        new RpcError(status.INVALID_ARGUMENT, result.errorMessage || 'query failed', {
+          typeName: 'temporal.api.errordetails.v1.QueryFailedFailure',
+          value: { failure: result.failure },
+        }),
+      );
+    } else {
+      q.resolve({ queryResult: result.answer });
+    }
+  }
+}

@@ -1,0 +1,373 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CommandType,
+  EventType,
+  TaskQueueKind,
+  TimeoutType,
+  UpdateStage,
+  WorkflowTaskFailedCause,
+} from '../enums';
+import { invalidArgument, notFound } from '../errors';
+import { durationMs, type Msg, packAny, toDuration, toTimestamp, unpackAny } from '../proto';
+import { isCloseCommand, validateCommands } from './command-validation';
+import {
+  decodeToken,
+  encodeToken,
+  isClosed,
+  queueKey,
+  type Run,
+  type TaskToken,
+  type WftTask,
+  type WorkflowTask,
+} from './run';
+import type { Engine } from './engine';
+
+/**
+ * The workflow task state machine: scheduled → started → completed | failed | timed out, one
+ * outstanding per run; sticky queues with fall-back to the normal queue; speculative tasks that
+ * carry only updates and leave no events when every update is rejected.
+ */
+export class WorkflowTasks {
+  constructor(private readonly e: Engine) {}
+
+  schedule(run: Run, options: { attempt?: number; speculative?: boolean } = {}): void {
+    if (isClosed(run)) return;
+    if (run.wft) {
+      if (run.wft.startedEventId !== undefined) run.needsWft = true;
+      else if (!options.speculative) run.wft.speculative = false;
+      return;
+    }
+    run.needsWft = false;
+    const sticky = run.stickyQueue !== undefined;
+    const nextEventIdBefore = run.nextEventId;
+    const event = this.e.events.append(
+      run,
+      EventType.WORKFLOW_TASK_SCHEDULED,
+      {
+        taskQueue: sticky
+          ? { name: run.stickyQueue, kind: TaskQueueKind.STICKY, normalName: run.taskQueue }
+          : { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
+        startToCloseTimeout: toDuration(run.taskTimeoutMs),
+        attempt: options.attempt ?? 1,
+      },
+      { direct: true },
+    );
+    run.wft = {
+      scheduledEventId: event.eventId,
+      attempt: options.attempt ?? 1,
+      sticky,
+      scheduledTime: this.e.clock.now(),
+      deliveredUpdates: [],
+      speculative: options.speculative ?? false,
+      nextEventIdBefore,
+      previousStartedBefore: run.previousStartedEventId,
+    };
+    this.enqueue(run);
+  }
+
+  private enqueue(run: Run): void {
+    const wft = run.wft!;
+    const task: WftTask = { kind: 'workflow', run, scheduledEventId: wft.scheduledEventId };
+    if (wft.sticky && run.stickyQueue) {
+      this.e.workflowQueues.add(queueKey(run.namespace, run.stickyQueue), task);
+      const timeout = run.stickyScheduleToStartMs ?? 5000;
+      wft.timer = this.e.clock.schedule(this.e.clock.now() + timeout, () =>
+        this.stickyScheduleToStartTimeout(run, wft),
+      );
+    } else {
+      this.e.workflowQueues.add(queueKey(run.namespace, run.taskQueue), task);
+    }
+  }
+
+  /** The sticky worker did not pick the task up in time: hand it to the normal queue. */
+  private stickyScheduleToStartTimeout(run: Run, wft: WorkflowTask): void {
+    if (run.wft !== wft || wft.startedEventId !== undefined || isClosed(run)) return;
+    this.resetSticky(run);
+  }
+
+  resetSticky(run: Run): void {
+    run.stickyQueue = undefined;
+    this.e.persistence.touch(run);
+    const wft = run.wft;
+    if (wft && wft.startedEventId === undefined && wft.sticky) {
+      this.e.clock.cancel(wft.timer);
+      wft.sticky = false;
+      this.e.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
+        kind: 'workflow',
+        run,
+        scheduledEventId: wft.scheduledEventId,
+      });
+    }
+  }
+
+  isLive(task: WftTask): boolean {
+    if (task.kind === 'query') {
+      const q = task.run.queries.get(task.queryId);
+      return q !== undefined && !q.dispatched;
+    }
+    const wft = task.run.wft;
+    return (
+      !isClosed(task.run) &&
+      wft !== undefined &&
+      wft.scheduledEventId === task.scheduledEventId &&
+      wft.startedEventId === undefined
+    );
+  }
+
+  dispatch(task: WftTask, identity: string): Msg {
+    const run = task.run;
+    if (task.kind === 'query') return this.e.queries.dispatch(run, task.queryId);
+    const wft = run.wft!;
+    this.e.clock.cancel(wft.timer);
+    const started = this.e.events.append(
+      run,
+      EventType.WORKFLOW_TASK_STARTED,
+      {
+        scheduledEventId: wft.scheduledEventId,
+        identity,
+        requestId: randomUUID(),
+        historySizeBytes: run.historySizeBytes,
+        suggestContinueAsNew:
+          run.nextEventId > this.e.suggestContinueAsNew.events ||
+          run.historySizeBytes > this.e.suggestContinueAsNew.bytes,
+      },
+      { direct: true },
+    );
+    wft.startedEventId = started.eventId;
+    wft.startedTime = this.e.clock.now();
+    wft.timer = this.e.clock.schedule(this.e.clock.now() + run.taskTimeoutMs, () =>
+      this.startToCloseTimeout(run, wft),
+    );
+
+    const messages: Msg[] = [];
+    for (const update of run.updates.values()) {
+      if (update.stage !== UpdateStage.ADMITTED || update.delivered) continue;
+      update.delivered = true;
+      wft.deliveredUpdates.push(update.id);
+      messages.push({
+        id: `${update.id}/request`,
+        protocolInstanceId: update.id,
+        eventId: started.eventId - 1,
+        body: packAny('temporal.api.update.v1.Request', update.request),
+      });
+    }
+    const from = wft.sticky ? run.previousStartedEventId + 1 : 1;
+    return {
+      taskToken: encodeToken({
+        k: 'w',
+        ns: run.namespace,
+        wid: run.workflowId,
+        rid: run.runId,
+        s: wft.scheduledEventId,
+        a: wft.attempt,
+      }),
+      workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+      workflowType: run.workflowType,
+      previousStartedEventId: run.previousStartedEventId,
+      startedEventId: started.eventId,
+      attempt: wft.attempt,
+      history: { events: this.e.events.read(run, from) },
+      workflowExecutionTaskQueue: { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
+      scheduledTime: toTimestamp(wft.scheduledTime),
+      startedTime: toTimestamp(wft.startedTime),
+      messages,
+    };
+  }
+
+  private startToCloseTimeout(run: Run, wft: WorkflowTask): void {
+    if (run.wft !== wft || isClosed(run)) return;
+    this.e.events.append(
+      run,
+      EventType.WORKFLOW_TASK_TIMED_OUT,
+      {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        timeoutType: TimeoutType.START_TO_CLOSE,
+      },
+      { direct: true },
+    );
+    this.failed(run, wft);
+  }
+
+  /** After a failed or timed-out task: undelivered updates go out again, the task is retried. */
+  private failed(run: Run, wft: WorkflowTask): void {
+    this.e.clock.cancel(wft.timer);
+    for (const id of wft.deliveredUpdates) {
+      const u = run.updates.get(id);
+      if (u && u.stage === UpdateStage.ADMITTED) u.delivered = false;
+    }
+    run.wft = undefined;
+    run.stickyQueue = undefined;
+    this.e.events.flushBuffered(run);
+    this.schedule(run, { attempt: wft.attempt + 1 });
+  }
+
+  private require(token: TaskToken): { run: Run; wft: WorkflowTask } {
+    const run = this.e.runsById.get(token.rid);
+    if (!run || isClosed(run)) throw notFound('Workflow task not found.');
+    const wft = run.wft;
+    if (!wft || wft.scheduledEventId !== token.s || wft.startedEventId === undefined) {
+      throw notFound('Workflow task not found.');
+    }
+    return { run, wft };
+  }
+
+  respondFailed(req: Msg): void {
+    const token = decodeToken(req.taskToken);
+    const { run, wft } = this.require(token);
+    this.e.events.append(
+      run,
+      EventType.WORKFLOW_TASK_FAILED,
+      {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        cause: req.cause,
+        failure: req.failure,
+        identity: req.identity,
+      },
+      { direct: true },
+    );
+    if (req.cause === WorkflowTaskFailedCause.RESET_STICKY_TASK_QUEUE) run.stickyQueue = undefined;
+    this.failed(run, wft);
+  }
+
+  respondCompleted(req: Msg): Msg {
+    const token = decodeToken(req.taskToken);
+    const { run, wft } = this.require(token);
+    this.e.persistence.touch(run);
+    const commands: Msg[] = req.commands ?? [];
+    const messages: Msg[] = req.messages ?? [];
+
+    if (req.stickyAttributes?.workerTaskQueue?.name) {
+      run.stickyQueue = req.stickyAttributes.workerTaskQueue.name;
+      run.stickyScheduleToStartMs = durationMs(req.stickyAttributes.scheduleToStartTimeout) ?? 5000;
+    } else {
+      run.stickyQueue = undefined;
+    }
+    for (const [id, result] of Object.entries((req.queryResults ?? {}) as Record<string, Msg>)) {
+      this.e.queries.answer(run, id, result);
+    }
+
+    const violation = validateCommands(commands, messages, {
+      pendingActivityIds: [...run.activities.values()].map((a) => a.activityId),
+      pendingTimerIds: run.timers.keys(),
+      validateSearchAttributes: (sa) => this.e.visibility.registry.validate(run.namespace, sa),
+    });
+    if (violation) {
+      // As the real server: the task fails as a whole (none of its commands is applied), it is
+      // retried, and the worker learns why from the error.
+      this.e.events.append(
+        run,
+        EventType.WORKFLOW_TASK_FAILED,
+        {
+          scheduledEventId: wft.scheduledEventId,
+          startedEventId: wft.startedEventId,
+          cause: violation.cause,
+          failure: { message: violation.message, source: 'Server' },
+          identity: req.identity,
+        },
+        { direct: true },
+      );
+      this.failed(run, wft);
+      throw invalidArgument(violation.message);
+    }
+
+    const closing = commands.some(isCloseCommand);
+    if (closing && run.buffered.length > 0) {
+      // New events arrived while the worker decided to close: it must see them first.
+      this.e.events.append(
+        run,
+        EventType.WORKFLOW_TASK_FAILED,
+        {
+          scheduledEventId: wft.scheduledEventId,
+          startedEventId: wft.startedEventId,
+          cause: WorkflowTaskFailedCause.UNHANDLED_COMMAND,
+          identity: req.identity,
+        },
+        { direct: true },
+      );
+      this.failed(run, wft);
+      return {};
+    }
+
+    if (
+      wft.speculative &&
+      commands.length === 0 &&
+      run.buffered.length === 0 &&
+      run.nextEventId === wft.startedEventId! + 1 &&
+      messages.length > 0 &&
+      messages.every((m) => unpackAny(m.body)?.typeName === 'temporal.api.update.v1.Rejection')
+    ) {
+      return this.dropSpeculative(run, wft, messages);
+    }
+
+    this.e.clock.cancel(wft.timer);
+    const completed = this.e.events.append(
+      run,
+      EventType.WORKFLOW_TASK_COMPLETED,
+      {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        identity: req.identity,
+        binaryChecksum: req.binaryChecksum,
+        sdkMetadata: req.sdkMetadata,
+        meteringMetadata: req.meteringMetadata,
+        workerVersion: req.workerVersionStamp,
+      },
+      { direct: true },
+    );
+    run.previousStartedEventId = wft.startedEventId!;
+    run.lastCompletedWftEventId = completed.eventId;
+    run.wft = undefined;
+
+    const byId = new Map(messages.map((m) => [m.id as string, m]));
+    for (const command of commands) {
+      if (isClosed(run)) break;
+      if (command.commandType === CommandType.PROTOCOL_MESSAGE) {
+        const id = command.protocolMessageCommandAttributes?.messageId;
+        const message = byId.get(id);
+        if (!message) throw invalidArgument(`protocol message ${id} not found in the request`);
+        byId.delete(id);
+        this.e.updates.handleProtocolMessage(run, message, completed.eventId);
+      } else {
+        this.e.commands.apply(run, command, completed.eventId, req.identity);
+      }
+    }
+    for (const message of byId.values()) {
+      if (!isClosed(run)) this.e.updates.handleProtocolMessage(run, message, completed.eventId);
+    }
+
+    if (isClosed(run)) return {};
+    const hadBuffered = this.e.events.flushBuffered(run);
+    const pendingUpdates = [...run.updates.values()].some(
+      (u) => u.stage === UpdateStage.ADMITTED && !u.delivered,
+    );
+    if (hadBuffered || run.needsWft || req.forceCreateNewWorkflowTask || pendingUpdates) {
+      run.needsWft = false;
+      this.schedule(run);
+    } else {
+      this.e.queries.dispatchPending(run);
+    }
+    return {};
+  }
+
+  /**
+   * Every update of a speculative task was rejected: the task leaves no events. The worker is told
+   * (resetHistoryEventId) to roll its view of history back to where it was.
+   */
+  private dropSpeculative(run: Run, wft: WorkflowTask, rejections: Msg[]): Msg {
+    this.e.clock.cancel(wft.timer);
+    for (const message of rejections) this.e.updates.handleProtocolMessage(run, message, 0);
+    this.e.store.truncate(run.key, wft.nextEventIdBefore);
+    this.e.persistence.touch(run, wft.nextEventIdBefore);
+    run.nextEventId = wft.nextEventIdBefore;
+    run.previousStartedEventId = wft.previousStartedBefore;
+    run.wft = undefined;
+    if ([...run.updates.values()].some((u) => u.stage === UpdateStage.ADMITTED && !u.delivered)) {
+      this.schedule(run, { speculative: true });
+    } else {
+      this.e.queries.dispatchPending(run);
+    }
+    return { resetHistoryEventId: wft.nextEventIdBefore - 1 };
+  }
+}
