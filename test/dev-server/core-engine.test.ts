@@ -233,7 +233,7 @@ describe('temporal-dev-server through the official SDK (createLocal + Worker)', 
     });
   });
 
-  it('times out a workflow task that no worker completes, and hands it out again', async () => {
+  it('times out a workflow task that no worker completes, and retries it as a transient task that leaves no events until it completes', async () => {
     const service = env.client.workflowService;
     const queue = id('manual-queue');
     const workflowId = id('wft-timeout');
@@ -245,20 +245,22 @@ describe('temporal-dev-server through the official SDK (createLocal + Worker)', 
       workflowTaskTimeout: msToTs(1000),
       requestId: workflowId,
     });
-    const first = await service.pollWorkflowTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: queue },
-      identity: 'a',
-    });
+    const poll = () =>
+      service.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: queue }, identity: 'hand' });
+    const types = (task: { history?: { events?: { eventType?: unknown }[] | null } | null }) =>
+      task.history!.events!.map((e) => e.eventType);
+    const first = await poll();
     expect(first.attempt).toBe(1);
-    const second = await service.pollWorkflowTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: queue },
-      identity: 'b',
-    });
+    const second = await poll();
     expect(second.attempt).toBe(2);
-    const types = second.history!.events!.map((e) => e.eventType);
-    expect(types).toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
+    expect(types(second)).toEqual([
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    ]);
     await expect(
       service.respondWorkflowTaskCompleted({
         namespace: 'default',
@@ -266,15 +268,50 @@ describe('temporal-dev-server through the official SDK (createLocal + Worker)', 
         commands: [],
       }),
     ).rejects.toMatchObject({ code: grpcStatus.NOT_FOUND });
+    // The retry fails again: nothing is written, the next attempt shows the same history.
     await service.respondWorkflowTaskFailed({ namespace: 'default', taskToken: second.taskToken, cause: 1 });
-    const third = await service.pollWorkflowTaskQueue({
+    const third = await poll();
+    expect(third.attempt).toBe(3);
+    expect(types(third)).toEqual(types(second));
+    expect(third.history!.events![4].workflowTaskScheduledEventAttributes?.attempt).toBe(3);
+    const stored = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    expect(stored.events).toHaveLength(4);
+    // Once it completes, the transient task's events become history as the worker saw them.
+    await service.respondWorkflowTaskCompleted({
       namespace: 'default',
-      taskQueue: { name: queue },
-      identity: 'c',
+      taskToken: third.taskToken,
+      commands: [{ commandType: 4 /* COMPLETE_WORKFLOW_EXECUTION */ }],
     });
-    expect(third.history!.events!.map((e) => e.eventType)).toContain(
+    const final = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events!;
+    expect(final.map((e) => e.eventType)).toEqual([
+      ...types(third),
+      EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+    ]);
+    expect(final[4].workflowTaskScheduledEventAttributes?.attempt).toBe(3);
+  });
+
+  it('keeps the history of a workflow whose task keeps failing from growing, and finishes once the cause is gone', async () => {
+    const handle = await env.client.workflow.start('brokenUntilApproved', {
+      taskQueue: TASK_QUEUE,
+      workflowId: id('broken'),
+      workflowTaskTimeout: '1s',
+    });
+    for (;;) {
+      const { raw } = await handle.describe();
+      if ((raw.pendingWorkflowTask?.attempt ?? 0) >= 3) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await handle.fetchHistory()).events!.map((e) => e.eventType)).toEqual([
+      EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
       EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
-    );
-    await service.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+    ]);
+    await handle.signal('approve', 'a fix');
+    expect(await handle.result()).toBe('fixed by a fix');
+    const types = (await handle.fetchHistory()).events!.map((e) => e.eventType);
+    expect(types.filter((t) => t === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)).toHaveLength(1);
+    expect(types).not.toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
   });
 });

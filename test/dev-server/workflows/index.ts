@@ -249,3 +249,14 @@ export async function cancelsOther(targetWorkflowId: string): Promise<string> {
   await getExternalWorkflowHandle(targetWorkflowId).cancel();
   return 'cancel requested';
 }
+
+/** A workflow with a bug (a plain Error fails its workflow task) until an approval arrives. */
+export async function brokenUntilApproved(): Promise<string> {
+  let by = '';
+  setHandler(approve, (b) => {
+    by = b;
+  });
+  await condition(() => true);
+  if (!by) throw new Error('bug: no approval yet');
+  return `fixed by ${by}`;
+}

@@ -33,6 +33,28 @@ export class EventLog {
     return event;
   }
 
+  /**
+   * An event that is not part of history (yet): a transient workflow task's events, shown to the
+   * worker with the ids they will have if the task completes.
+   */
+  build(run: Run, eventType: number, attributes: Msg, eventId: number): Msg {
+    return {
+      eventId,
+      eventTime: toTimestamp(this.e.clock.now()),
+      eventType,
+      taskId: this.taskIdSeq++,
+      [attributesKey(eventType)]: attributes,
+    };
+  }
+
+  /** Writes an event made by `build`, which must be next in line. */
+  appendBuilt(run: Run, event: Msg): void {
+    if (event.eventId !== run.nextEventId) {
+      throw new Error(`event ${event.eventId} is not next in the history of ${run.key} (${run.nextEventId})`);
+    }
+    this.commit(run, event);
+  }
+
   private commit(run: Run, event: Msg): void {
     event.eventId = run.nextEventId;
     this.e.store.append(run.key, run.nextEventId, [event]);

@@ -123,6 +123,8 @@ export function executionRecord(run: Run): ExecutionRecord {
         scheduledTime: run.wft.scheduledTime,
         startedTime: run.wft.startedTime,
         speculative: run.wft.speculative,
+        transient: run.wft.transient,
+        transientEvents: run.wft.transientEvents,
       },
       bufferedEvents: run.buffered,
       needsWorkflowTask: run.needsWft,

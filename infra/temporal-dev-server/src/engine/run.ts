@@ -39,6 +39,9 @@ export interface ActivityState {
 }
 
 export interface WorkflowTask {
+  /** Identifies this task instance in the task queue (event ids of a transient task come later). */
+  ref: number;
+  /** 0 while a transient task is not started: its events do not exist yet. */
   scheduledEventId: number;
   startedEventId?: number;
   attempt: number;
@@ -55,6 +58,14 @@ export interface WorkflowTask {
   speculative: boolean;
   nextEventIdBefore: number;
   previousStartedBefore: number;
+  /**
+   * A retry (attempt > 1) of a failing task, as on the real server: its Scheduled and Started
+   * events are shown to the worker but written only if it completes, and its failure or time-out
+   * writes nothing, so a workflow whose task keeps failing does not grow its history.
+   */
+  transient: boolean;
+  /** The transient task's Scheduled and Started events, as given to the worker. */
+  transientEvents?: Msg[];
 }
 
 export interface UpdateState {
@@ -126,7 +137,7 @@ export interface Run {
 }
 
 export type WftTask =
-  { kind: 'workflow'; run: Run; scheduledEventId: number } | { kind: 'query'; run: Run; queryId: string };
+  { kind: 'workflow'; run: Run; ref: number } | { kind: 'query'; run: Run; queryId: string };
 export type ActivityTask = { run: Run; scheduledEventId: number; attempt: number };
 
 export interface TaskToken {

@@ -28,6 +28,8 @@ import type { Engine } from './engine';
  * carry only updates and leave no events when every update is rejected.
  */
 export class WorkflowTasks {
+  private refSeq = 1;
+
   constructor(private readonly e: Engine) {}
 
   schedule(run: Run, options: { attempt?: number; speculative?: boolean } = {}): void {
@@ -40,21 +42,18 @@ export class WorkflowTasks {
     run.needsWft = false;
     const sticky = run.stickyQueue !== undefined;
     const nextEventIdBefore = run.nextEventId;
-    const event = this.e.events.append(
-      run,
-      EventType.WORKFLOW_TASK_SCHEDULED,
-      {
-        taskQueue: sticky
-          ? { name: run.stickyQueue, kind: TaskQueueKind.STICKY, normalName: run.taskQueue }
-          : { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
-        startToCloseTimeout: toDuration(run.taskTimeoutMs),
-        attempt: options.attempt ?? 1,
-      },
-      { direct: true },
-    );
+    const attempt = options.attempt ?? 1;
+    const transient = attempt > 1;
+    const scheduledEventId = transient
+      ? 0
+      : this.e.events.append(run, EventType.WORKFLOW_TASK_SCHEDULED, this.scheduledAttributes(run, attempt), {
+          direct: true,
+        }).eventId;
     run.wft = {
-      scheduledEventId: event.eventId,
-      attempt: options.attempt ?? 1,
+      ref: this.refSeq++,
+      transient,
+      scheduledEventId,
+      attempt,
       sticky,
       scheduledTime: this.e.clock.now(),
       deliveredUpdates: [],
@@ -65,9 +64,19 @@ export class WorkflowTasks {
     this.enqueue(run);
   }
 
+  private scheduledAttributes(run: Run, attempt: number): Msg {
+    return {
+      taskQueue: run.stickyQueue
+        ? { name: run.stickyQueue, kind: TaskQueueKind.STICKY, normalName: run.taskQueue }
+        : { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
+      startToCloseTimeout: toDuration(run.taskTimeoutMs),
+      attempt,
+    };
+  }
+
   private enqueue(run: Run): void {
     const wft = run.wft!;
-    const task: WftTask = { kind: 'workflow', run, scheduledEventId: wft.scheduledEventId };
+    const task: WftTask = { kind: 'workflow', run, ref: wft.ref };
     if (wft.sticky && run.stickyQueue) {
       this.e.workflowQueues.add(queueKey(run.namespace, run.stickyQueue), task);
       const timeout = run.stickyScheduleToStartMs ?? 5000;
@@ -95,7 +104,7 @@ export class WorkflowTasks {
       this.e.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
         kind: 'workflow',
         run,
-        scheduledEventId: wft.scheduledEventId,
+        ref: wft.ref,
       });
     }
   }
@@ -107,10 +116,7 @@ export class WorkflowTasks {
     }
     const wft = task.run.wft;
     return (
-      !isClosed(task.run) &&
-      wft !== undefined &&
-      wft.scheduledEventId === task.scheduledEventId &&
-      wft.startedEventId === undefined
+      !isClosed(task.run) && wft !== undefined && wft.ref === task.ref && wft.startedEventId === undefined
     );
   }
 
@@ -119,20 +125,30 @@ export class WorkflowTasks {
     if (task.kind === 'query') return this.e.queries.dispatch(run, task.queryId);
     const wft = run.wft!;
     this.e.clock.cancel(wft.timer);
-    const started = this.e.events.append(
-      run,
-      EventType.WORKFLOW_TASK_STARTED,
-      {
-        scheduledEventId: wft.scheduledEventId,
-        identity,
-        requestId: randomUUID(),
-        historySizeBytes: run.historySizeBytes,
-        suggestContinueAsNew:
-          run.nextEventId > this.e.suggestContinueAsNew.events ||
-          run.historySizeBytes > this.e.suggestContinueAsNew.bytes,
-      },
-      { direct: true },
-    );
+    if (wft.transient) {
+      wft.transientEvents = [
+        this.e.events.build(
+          run,
+          EventType.WORKFLOW_TASK_SCHEDULED,
+          this.scheduledAttributes(run, wft.attempt),
+          run.nextEventId,
+        ),
+      ];
+      wft.scheduledEventId = run.nextEventId;
+    }
+    const startedAttributes = {
+      scheduledEventId: wft.scheduledEventId,
+      identity,
+      requestId: randomUUID(),
+      historySizeBytes: run.historySizeBytes,
+      suggestContinueAsNew:
+        run.nextEventId > this.e.suggestContinueAsNew.events ||
+        run.historySizeBytes > this.e.suggestContinueAsNew.bytes,
+    };
+    const started = wft.transient
+      ? this.e.events.build(run, EventType.WORKFLOW_TASK_STARTED, startedAttributes, run.nextEventId + 1)
+      : this.e.events.append(run, EventType.WORKFLOW_TASK_STARTED, startedAttributes, { direct: true });
+    wft.transientEvents?.push(started);
     wft.startedEventId = started.eventId;
     wft.startedTime = this.e.clock.now();
     wft.timer = this.e.clock.schedule(this.e.clock.now() + run.taskTimeoutMs, () =>
@@ -166,7 +182,7 @@ export class WorkflowTasks {
       previousStartedEventId: run.previousStartedEventId,
       startedEventId: started.eventId,
       attempt: wft.attempt,
-      history: { events: this.e.events.read(run, from) },
+      history: { events: [...this.e.events.read(run, from), ...(wft.transientEvents ?? [])] },
       workflowExecutionTaskQueue: { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
       scheduledTime: toTimestamp(wft.scheduledTime),
       startedTime: toTimestamp(wft.startedTime),
@@ -176,21 +192,28 @@ export class WorkflowTasks {
 
   private startToCloseTimeout(run: Run, wft: WorkflowTask): void {
     if (run.wft !== wft || isClosed(run)) return;
-    this.e.events.append(
-      run,
-      EventType.WORKFLOW_TASK_TIMED_OUT,
-      {
-        scheduledEventId: wft.scheduledEventId,
-        startedEventId: wft.startedEventId,
-        timeoutType: TimeoutType.START_TO_CLOSE,
-      },
-      { direct: true },
-    );
+    this.recordFailure(run, wft, EventType.WORKFLOW_TASK_TIMED_OUT, {
+      timeoutType: TimeoutType.START_TO_CLOSE,
+    });
     this.failed(run, wft);
   }
 
-  /** After a failed or timed-out task: undelivered updates go out again, the task is retried. */
-  private failed(run: Run, wft: WorkflowTask): void {
+  /** The Failed or TimedOut event of a task; a transient task's failure leaves no trace. */
+  private recordFailure(run: Run, wft: WorkflowTask, eventType: number, attributes: Msg): void {
+    if (wft.transient) return;
+    this.e.events.append(
+      run,
+      eventType,
+      { scheduledEventId: wft.scheduledEventId, startedEventId: wft.startedEventId, ...attributes },
+      { direct: true },
+    );
+  }
+
+  /**
+   * After a failed or timed-out task: undelivered updates go out again, the task is retried (as
+   * the next attempt, or as attempt 1 when the server failed it so that the worker sees new events).
+   */
+  private failed(run: Run, wft: WorkflowTask, options: { firstAttempt?: boolean } = {}): void {
     this.e.clock.cancel(wft.timer);
     for (const id of wft.deliveredUpdates) {
       const u = run.updates.get(id);
@@ -199,14 +222,19 @@ export class WorkflowTasks {
     run.wft = undefined;
     run.stickyQueue = undefined;
     this.e.events.flushBuffered(run);
-    this.schedule(run, { attempt: wft.attempt + 1 });
+    this.schedule(run, { attempt: options.firstAttempt ? 1 : wft.attempt + 1 });
   }
 
   private require(token: TaskToken): { run: Run; wft: WorkflowTask } {
     const run = this.e.runsById.get(token.rid);
     if (!run || isClosed(run)) throw notFound('Workflow task not found.');
     const wft = run.wft;
-    if (!wft || wft.scheduledEventId !== token.s || wft.startedEventId === undefined) {
+    if (
+      !wft ||
+      wft.scheduledEventId !== token.s ||
+      wft.attempt !== token.a ||
+      wft.startedEventId === undefined
+    ) {
       throw notFound('Workflow task not found.');
     }
     return { run, wft };
@@ -215,18 +243,11 @@ export class WorkflowTasks {
   respondFailed(req: Msg): void {
     const token = decodeToken(req.taskToken);
     const { run, wft } = this.require(token);
-    this.e.events.append(
-      run,
-      EventType.WORKFLOW_TASK_FAILED,
-      {
-        scheduledEventId: wft.scheduledEventId,
-        startedEventId: wft.startedEventId,
-        cause: req.cause,
-        failure: req.failure,
-        identity: req.identity,
-      },
-      { direct: true },
-    );
+    this.recordFailure(run, wft, EventType.WORKFLOW_TASK_FAILED, {
+      cause: req.cause,
+      failure: req.failure,
+      identity: req.identity,
+    });
     if (req.cause === WorkflowTaskFailedCause.RESET_STICKY_TASK_QUEUE) run.stickyQueue = undefined;
     this.failed(run, wft);
   }
@@ -256,18 +277,11 @@ export class WorkflowTasks {
     if (violation) {
       // As the real server: the task fails as a whole (none of its commands is applied), it is
       // retried, and the worker learns why from the error.
-      this.e.events.append(
-        run,
-        EventType.WORKFLOW_TASK_FAILED,
-        {
-          scheduledEventId: wft.scheduledEventId,
-          startedEventId: wft.startedEventId,
-          cause: violation.cause,
-          failure: { message: violation.message, source: 'Server' },
-          identity: req.identity,
-        },
-        { direct: true },
-      );
+      this.recordFailure(run, wft, EventType.WORKFLOW_TASK_FAILED, {
+        cause: violation.cause,
+        failure: { message: violation.message, source: 'Server' },
+        identity: req.identity,
+      });
       this.failed(run, wft);
       throw invalidArgument(violation.message);
     }
@@ -275,18 +289,12 @@ export class WorkflowTasks {
     const closing = commands.some(isCloseCommand);
     if (closing && run.buffered.length > 0) {
       // New events arrived while the worker decided to close: it must see them first.
-      this.e.events.append(
-        run,
-        EventType.WORKFLOW_TASK_FAILED,
-        {
-          scheduledEventId: wft.scheduledEventId,
-          startedEventId: wft.startedEventId,
-          cause: WorkflowTaskFailedCause.UNHANDLED_COMMAND,
-          identity: req.identity,
-        },
-        { direct: true },
-      );
-      this.failed(run, wft);
+      this.recordFailure(run, wft, EventType.WORKFLOW_TASK_FAILED, {
+        cause: WorkflowTaskFailedCause.UNHANDLED_COMMAND,
+        identity: req.identity,
+      });
+      // Not the worker's fault: the next task is a fresh first attempt, as on the real server.
+      this.failed(run, wft, { firstAttempt: true });
       return {};
     }
 
@@ -302,6 +310,8 @@ export class WorkflowTasks {
     }
 
     this.e.clock.cancel(wft.timer);
+    // A transient task that completes becomes history, with the events the worker saw.
+    for (const event of wft.transientEvents ?? []) this.e.events.appendBuilt(run, event);
     const completed = this.e.events.append(
       run,
       EventType.WORKFLOW_TASK_COMPLETED,
