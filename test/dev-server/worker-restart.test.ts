@@ -31,7 +31,7 @@ describe('a worker killed in the middle of an activity', () => {
   });
   afterAll(() => env?.teardown());
 
-  it('is replaced by a new worker that finishes the workflow after the activity times out and retries', async () => {
+  it('is replaced by a new worker that answers queries, takes over sticky workflows and finishes the activity after it times out and retries', async () => {
     const taskQueue = 'worker-restart';
     const address = env.address;
     const first = await startWorkerProcess(address, taskQueue);
@@ -40,6 +40,12 @@ describe('a worker killed in the middle of an activity', () => {
       workflowId: 'worker-restart-1',
       args: [1500],
     });
+    // A second workflow waits for a signal: its history is cached on the first worker (sticky).
+    const waiting = await env.client.workflow.start('waitsForSignal', {
+      taskQueue,
+      workflowId: 'worker-restart-sticky',
+    });
+    expect(typeof (await waiting.query('__stack_trace'))).toBe('string');
     // Wait until the first worker has started the activity, then kill it without warning.
     for (;;) {
       const description = await handle.describe();
@@ -49,6 +55,10 @@ describe('a worker killed in the middle of an activity', () => {
     first.kill('SIGKILL');
     const second = await startWorkerProcess(address, taskQueue);
     try {
+      // The sticky queue's worker is gone: the query and the signal's task move to the new worker.
+      expect(typeof (await waiting.query('__stack_trace'))).toBe('string');
+      await waiting.signal('approve', 'after restart');
+      expect(await waiting.result()).toBe('after restart');
       expect(await handle.result()).toBe('slept 1500');
       const started = (await handle.fetchHistory()).events!.find((e) => e.activityTaskStartedEventAttributes);
       expect(started!.activityTaskStartedEventAttributes!.attempt).toBe(2);

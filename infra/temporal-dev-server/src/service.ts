@@ -365,9 +365,9 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       ) {
         return { queryRejected: { status: run.status } };
       }
-      const pending = engine.queries.query(run, req.query);
-      onCancel(() => undefined);
-      return pending;
+      const { id, result } = engine.queries.query(run, req.query);
+      onCancel(() => engine.queries.cancel(run, id));
+      return result;
     },
 
     /** Update-with-start: start (or use the running workflow), then deliver the update. */

@@ -13,12 +13,14 @@ import type { Engine } from './engine';
 export class Queries {
   constructor(private readonly e: Engine) {}
 
-  query(run: Run, query: Msg): Promise<Msg> {
-    return new Promise((resolve, reject) => {
-      const id = randomUUID();
+  /** Registers a query; `id` lets the caller withdraw it (its call was cancelled or timed out). */
+  query(run: Run, query: Msg): { id: string; result: Promise<Msg> } {
+    const id = randomUUID();
+    const result = new Promise<Msg>((resolve, reject) => {
       run.queries.set(id, { id, query, resolve, reject, dispatched: false });
-      this.dispatchPending(run);
     });
+    this.dispatchPending(run);
+    return { id, result };
   }
 
   cancel(run: Run, id: string | undefined): void {
@@ -32,7 +34,24 @@ export class Queries {
       if (q.dispatched) continue;
       const sticky = !isClosed(run) && run.stickyQueue !== undefined;
       const queue = sticky ? run.stickyQueue! : run.taskQueue;
+      if (q.queuedOn === queue) continue;
+      q.queuedOn = queue;
       this.e.workflowQueues.add(queueKey(run.namespace, queue), { kind: 'query', run, queryId: q.id });
+      if (sticky) {
+        // A sticky worker that died without saying so must not hold the query: after the sticky
+        // schedule-to-start timeout the run loses stickiness and the query goes to the normal queue.
+        const timeout = run.stickyScheduleToStartMs ?? 5000;
+        this.e.clock.schedule(this.e.clock.now() + timeout, () => {
+          if (run.queries.get(q.id) !== q || q.dispatched) return;
+          if (run.stickyQueue === queue) this.e.workflowTasks.resetSticky(run);
+          q.queuedOn = run.taskQueue;
+          this.e.workflowQueues.add(queueKey(run.namespace, run.taskQueue), {
+            kind: 'query',
+            run,
+            queryId: q.id,
+          });
+        });
+      }
     }
   }
 

@@ -84,6 +84,8 @@ export interface PendingQuery {
   resolve: (result: Msg) => void;
   reject: (err: Error) => void;
   dispatched: boolean;
+  /** The task queue it waits in, once queued (it is queued once per queue). */
+  queuedOn?: string;
 }
 
 export interface ChildState {
