@@ -93,6 +93,39 @@ describe('temporal-dev-server through the official SDK (createLocal + Worker)', 
     expect((cause as ActivityFailure).cause?.message).toBe('always fails');
   });
 
+  it('retries a failed workflow under its retry policy, as new runs of the same workflow id', async () => {
+    const handle = await env.client.workflow.start('failsUntilAttempt', {
+      taskQueue: TASK_QUEUE,
+      workflowId: id('workflow-retry'),
+      args: [3],
+      retry: { initialInterval: '100ms', maximumAttempts: 5 },
+    });
+    expect(await handle.result()).toBe(3);
+    const firstRun = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    const events = (await firstRun.fetchHistory()).events!;
+    const failed = events[events.length - 1].workflowExecutionFailedEventAttributes!;
+    expect(failed.failure?.message).toBe('attempt 1 failed');
+    expect(failed.newExecutionRunId).toBeTruthy();
+    const latest = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+    const started = latest.events![0].workflowExecutionStartedEventAttributes!;
+    expect(started.attempt).toBe(3);
+    expect(started.firstExecutionRunId).toBe(handle.firstExecutionRunId);
+    expect(started.continuedFailure?.message).toBe('attempt 2 failed');
+  });
+
+  it('fails the workflow once its retry policy gives up', async () => {
+    const handle = await env.client.workflow.start('failsUntilAttempt', {
+      taskQueue: TASK_QUEUE,
+      workflowId: id('workflow-retry-exhausted'),
+      args: [10],
+      retry: { initialInterval: '50ms', maximumAttempts: 2 },
+    });
+    const err = await handle.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((err as WorkflowFailedError).cause?.message).toBe('attempt 2 failed');
+    expect((err as WorkflowFailedError).retryState).toBe('MAXIMUM_ATTEMPTS_REACHED');
+  });
+
   it('reports a workflow failure with its type and message', async () => {
     const err = await (await start('failsItself')).result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);

@@ -198,3 +198,9 @@ export const CLOSED_STATUSES = new Set([
   ExecutionStatus.CONTINUED_AS_NEW,
   ExecutionStatus.TIMED_OUT,
 ]);
+
+export const ContinueAsNewInitiator = enumMap('ContinueAsNewInitiator', 'CONTINUE_AS_NEW_INITIATOR_', [
+  'WORKFLOW',
+  'RETRY',
+  'CRON_SCHEDULE',
+] as const);

@@ -260,3 +260,10 @@ export async function brokenUntilApproved(): Promise<string> {
   if (!by) throw new Error('bug: no approval yet');
   return `fixed by ${by}`;
 }
+
+/** Fails (retryably) until its retry policy has brought it to attempt `succeedAt`. */
+export async function failsUntilAttempt(succeedAt: number): Promise<number> {
+  const { attempt } = workflowInfo();
+  if (attempt < succeedAt) throw ApplicationFailure.retryable(`attempt ${attempt} failed`, 'NotYet');
+  return attempt;
+}

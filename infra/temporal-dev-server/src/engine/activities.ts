@@ -12,9 +12,7 @@ import {
   type TaskToken,
 } from './run';
 import type { Engine } from './engine';
-
-/** The real server's default activity retry policy. */
-const DEFAULT_RETRY = { initialIntervalMs: 1000, backoffCoefficient: 2 };
+import { decideRetry, normalizeRetryPolicy, type RetryDecision } from './retry-policy';
 
 /**
  * The activity state machine: scheduled → started → completed | failed | canceled | timed out,
@@ -45,18 +43,7 @@ export class Activities {
     if (scheduleToClose && (!scheduleToStart || scheduleToStart > scheduleToClose))
       scheduleToStart = scheduleToClose;
     if (heartbeat && heartbeat > startToClose) heartbeat = startToClose;
-    const rp = a.retryPolicy ?? {};
-    const initialMs = durationMs(rp.initialInterval) ?? DEFAULT_RETRY.initialIntervalMs;
-    const retryPolicy = {
-      initialInterval: toDuration(initialMs),
-      backoffCoefficient:
-        rp.backoffCoefficient && rp.backoffCoefficient >= 1
-          ? rp.backoffCoefficient
-          : DEFAULT_RETRY.backoffCoefficient,
-      maximumInterval: toDuration(durationMs(rp.maximumInterval) ?? initialMs * 100),
-      maximumAttempts: rp.maximumAttempts ?? 0,
-      nonRetryableErrorTypes: rp.nonRetryableErrorTypes ?? [],
-    };
+    const retryPolicy = normalizeRetryPolicy(a.retryPolicy);
     const taskQueue = a.taskQueue?.name || run.taskQueue;
     const event = this.e.events.append(run, EventType.ACTIVITY_TASK_SCHEDULED, {
       activityId: a.activityId,
@@ -291,33 +278,11 @@ export class Activities {
     return { cancelRequested: activity.cancelRequested };
   }
 
-  private retryDecision(
-    activity: ActivityState,
-    failure: Msg,
-  ): { retry: true; backoffMs: number } | { retry: false; state: number } {
-    const info = failure.applicationFailureInfo;
-    if (info?.nonRetryable) return { retry: false, state: RetryState.NON_RETRYABLE_FAILURE };
-    if (info?.type && (activity.retryPolicy.nonRetryableErrorTypes as string[]).includes(info.type)) {
-      return { retry: false, state: RetryState.NON_RETRYABLE_FAILURE };
-    }
-    const max = activity.retryPolicy.maximumAttempts as number;
-    if (max > 0 && activity.attempt >= max)
-      return { retry: false, state: RetryState.MAXIMUM_ATTEMPTS_REACHED };
-    const initial = durationMs(activity.retryPolicy.initialInterval)!;
-    const maxInterval = durationMs(activity.retryPolicy.maximumInterval)!;
-    let backoffMs = Math.min(
-      initial * Math.pow(activity.retryPolicy.backoffCoefficient, activity.attempt - 1),
-      maxInterval,
-    );
-    const nextDelay = durationMs(info?.nextRetryDelay);
-    if (nextDelay) backoffMs = nextDelay;
-    if (
-      activity.scheduleToCloseMs &&
-      this.e.clock.now() + backoffMs >= activity.scheduledTime + activity.scheduleToCloseMs
-    ) {
-      return { retry: false, state: RetryState.TIMEOUT };
-    }
-    return { retry: true, backoffMs };
+  private retryDecision(activity: ActivityState, failure: Msg): RetryDecision {
+    const deadline = activity.scheduleToCloseMs
+      ? activity.scheduledTime + activity.scheduleToCloseMs
+      : undefined;
+    return decideRetry(activity.retryPolicy, activity.attempt, failure, this.e.clock.now(), deadline);
   }
 
   private retry(run: Run, activity: ActivityState, backoffMs: number): void {

@@ -63,6 +63,7 @@ export class Children {
             identity,
             requestId: randomUUID(),
             workflowIdReusePolicy: a.workflowIdReusePolicy,
+            retryPolicy: a.retryPolicy,
             header: a.header,
             memo: a.memo,
             searchAttributes: a.searchAttributes,
@@ -161,7 +162,13 @@ export class Children {
 
   applyParentClosePolicy(parent: Run, child: ChildState): void {
     if (!child.runId) return;
-    const run = this.e.runsById.get(child.runId);
+    const first = this.e.runsById.get(child.runId);
+    if (!first) return;
+    // The child may have continued as new or been retried: the policy applies to its current run.
+    const run = this.e
+      .runsOf(first.namespace, first.workflowId)
+      .filter((r) => r.firstExecutionRunId === first.firstExecutionRunId)
+      .pop();
     if (!run || isClosed(run)) return;
     if (
       child.parentClosePolicy === ParentClosePolicy.TERMINATE ||

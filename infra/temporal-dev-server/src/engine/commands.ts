@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { CommandType, EventType, ExecutionStatus, RetryState } from '../enums';
+import { CommandType, EventType, ExecutionStatus } from '../enums';
 import { RpcError } from '../errors';
 import type { Msg } from '../proto';
 import type { Run } from './run';
@@ -35,12 +35,7 @@ export class Commands {
         });
         return this.e.close(run, ExecutionStatus.COMPLETED);
       case CommandType.FAIL_WORKFLOW_EXECUTION:
-        this.e.events.append(run, EventType.WORKFLOW_EXECUTION_FAILED, {
-          failure: command.failWorkflowExecutionCommandAttributes?.failure,
-          retryState: RetryState.RETRY_POLICY_NOT_SET,
-          workflowTaskCompletedEventId: completedEventId,
-        });
-        return this.e.close(run, ExecutionStatus.FAILED);
+        return this.e.failRun(run, command.failWorkflowExecutionCommandAttributes?.failure, completedEventId);
       case CommandType.CANCEL_WORKFLOW_EXECUTION:
         this.e.events.append(run, EventType.WORKFLOW_EXECUTION_CANCELED, {
           details: command.cancelWorkflowExecutionCommandAttributes?.details,

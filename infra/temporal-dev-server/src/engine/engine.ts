@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { Clock } from '../clock';
 import {
+  ContinueAsNewInitiator,
   EventType,
   ExecutionStatus,
   IdConflictPolicy,
   IdReusePolicy,
   RetryState,
   TaskQueueKind,
+  TimeoutType,
   UpdateStage,
 } from '../enums';
 import { alreadyCompleted, invalidArgument, RpcError, workflowNotFound } from '../errors';
@@ -18,6 +20,7 @@ import type { Storage } from '../storage/storage';
 import { TaskQueues } from '../task-queues';
 import { SearchAttributeRegistry, Visibility } from '../visibility/visibility';
 import { Activities } from './activities';
+import { decideRetry, normalizeRetryPolicy } from './retry-policy';
 import { Children } from './children';
 import { Commands } from './commands';
 import { EventLog } from './history';
@@ -153,7 +156,7 @@ export class Engine {
     return name;
   }
 
-  private runsOf(namespace: string, workflowId: string): Run[] {
+  runsOf(namespace: string, workflowId: string): Run[] {
     return this.executions.get(`${namespace}/${workflowId}`) ?? [];
   }
 
@@ -183,7 +186,13 @@ export class Engine {
 
   startWorkflow(
     req: Msg,
-    extra: { parent?: Run['parent']; continuedFrom?: Run; signal?: Msg } = {},
+    extra: {
+      parent?: Run['parent'];
+      continuedFrom?: Run;
+      signal?: Msg;
+      /** A retry of `continuedFrom` under its retry policy. */
+      retry?: { backoffMs: number; failure: Msg };
+    } = {},
   ): {
     run: Run;
     started: boolean;
@@ -237,20 +246,39 @@ export class Engine {
     const runId = randomUUID();
     const firstExecutionRunId = extra.continuedFrom?.firstExecutionRunId ?? runId;
     const executionTimeoutMs = durationMs(req.workflowExecutionTimeout);
+    const executionExpiration =
+      extra.continuedFrom?.executionExpiration ?? (executionTimeoutMs ? now + executionTimeoutMs : undefined);
     let runTimeoutMs = durationMs(req.workflowRunTimeout);
-    if (executionTimeoutMs && (!runTimeoutMs || runTimeoutMs > executionTimeoutMs))
-      runTimeoutMs = executionTimeoutMs;
+    if (executionExpiration && (!runTimeoutMs || now + runTimeoutMs > executionExpiration))
+      runTimeoutMs = Math.max(1, executionExpiration - now);
+    const attempt = extra.retry ? extra.continuedFrom!.attempt + 1 : 1;
+    const retryPolicy = req.retryPolicy ? normalizeRetryPolicy(req.retryPolicy) : undefined;
+    const startDelayMs = extra.retry?.backoffMs ?? durationMs(req.workflowStartDelay) ?? 0;
     const run: Run = {
       namespace,
       workflowId,
       runId,
       firstExecutionRunId,
       key: `${namespace}/${workflowId}/${runId}`,
+      attempt,
+      retryPolicy,
+      executionExpiration,
+      startRequest: {
+        workflowType: req.workflowType,
+        taskQueue: req.taskQueue,
+        input: req.input,
+        header: req.header,
+        memo: req.memo,
+        searchAttributes: req.searchAttributes,
+        workflowRunTimeout: req.workflowRunTimeout,
+        workflowTaskTimeout: req.workflowTaskTimeout,
+        retryPolicy: req.retryPolicy,
+      },
       workflowType: req.workflowType,
       taskQueue: req.taskQueue.name,
       status: ExecutionStatus.RUNNING,
       startTime: now,
-      executionTime: now + (durationMs(req.workflowStartDelay) ?? 0),
+      executionTime: now + startDelayMs,
       nextEventId: 1,
       taskTimeoutMs: Math.min(durationMs(req.workflowTaskTimeout) ?? DEFAULT_WFT_TIMEOUT_MS, 120_000),
       runTimeoutMs,
@@ -285,10 +313,17 @@ export class Engine {
       workflowRunTimeout: runTimeoutMs ? toDuration(runTimeoutMs) : undefined,
       workflowTaskTimeout: toDuration(run.taskTimeoutMs),
       continuedExecutionRunId: extra.continuedFrom?.runId,
+      initiator: extra.retry
+        ? ContinueAsNewInitiator.RETRY
+        : extra.continuedFrom
+          ? ContinueAsNewInitiator.WORKFLOW
+          : undefined,
       originalExecutionRunId: runId,
       firstExecutionRunId,
       identity: req.identity,
-      attempt: 1,
+      attempt,
+      retryPolicy,
+      firstWorkflowTaskBackoff: startDelayMs > 0 ? toDuration(startDelayMs) : undefined,
       memo: req.memo,
       searchAttributes: req.searchAttributes,
       parentWorkflowNamespace: extra.parent?.namespace,
@@ -297,8 +332,8 @@ export class Engine {
         : undefined,
       parentInitiatedEventId: extra.parent?.initiatedEventId,
       lastCompletionResult: req.lastCompletionResult,
-      continuedFailure: req.continuedFailure,
-      workflowExecutionExpirationTime: executionTimeoutMs ? toTimestamp(now + executionTimeoutMs) : undefined,
+      continuedFailure: extra.retry?.failure ?? req.continuedFailure,
+      workflowExecutionExpirationTime: executionExpiration ? toTimestamp(executionExpiration) : undefined,
     });
     if (extra.signal) {
       this.events.append(run, EventType.WORKFLOW_EXECUTION_SIGNALED, extra.signal);
@@ -376,8 +411,50 @@ export class Engine {
       run.wft = undefined;
       this.events.flushBuffered(run);
     }
-    this.events.append(run, EventType.WORKFLOW_EXECUTION_TIMED_OUT, { retryState: RetryState.TIMEOUT });
-    this.close(run, ExecutionStatus.TIMED_OUT);
+    const failure = {
+      message: 'workflow run timed out',
+      timeoutFailureInfo: { timeoutType: TimeoutType.START_TO_CLOSE },
+    };
+    const retry = this.retryRun(run, failure);
+    this.events.append(run, EventType.WORKFLOW_EXECUTION_TIMED_OUT, {
+      retryState: retry.state === RetryState.RETRY_POLICY_NOT_SET ? RetryState.TIMEOUT : retry.state,
+      newExecutionRunId: retry.next?.runId,
+    });
+    this.close(run, ExecutionStatus.TIMED_OUT, { continued: retry.next !== undefined });
+  }
+
+  /** The FailWorkflowExecution command: the run fails, or is retried under its retry policy. */
+  failRun(run: Run, failure: Msg | undefined, completedEventId: number): void {
+    const retry = this.retryRun(run, failure ?? { message: 'workflow failed' });
+    this.events.append(run, EventType.WORKFLOW_EXECUTION_FAILED, {
+      failure,
+      retryState: retry.state,
+      workflowTaskCompletedEventId: completedEventId,
+      newExecutionRunId: retry.next?.runId,
+    });
+    this.close(run, ExecutionStatus.FAILED, { continued: retry.next !== undefined });
+  }
+
+  /**
+   * Starts the next attempt of a failed or timed-out run if its retry policy allows (as on the
+   * real server: only with a policy, within the execution timeout); the next run starts after the
+   * back-off, with the same id, input and options.
+   */
+  private retryRun(run: Run, failure: Msg): { state: number; next?: Run } {
+    if (!run.retryPolicy) return { state: RetryState.RETRY_POLICY_NOT_SET };
+    const decision = decideRetry(
+      run.retryPolicy,
+      run.attempt,
+      failure,
+      this.clock.now(),
+      run.executionExpiration,
+    );
+    if (!decision.retry) return { state: decision.state };
+    const next = this.startWorkflow(
+      { ...run.startRequest, namespace: run.namespace, workflowId: run.workflowId },
+      { continuedFrom: run, parent: run.parent, retry: { backoffMs: decision.backoffMs, failure } },
+    ).run;
+    return { state: RetryState.IN_PROGRESS, next };
   }
 
   continueAsNew(run: Run, a: Msg, completedEventId: number): void {
@@ -396,6 +473,7 @@ export class Engine {
         searchAttributes: a.searchAttributes ?? run.searchAttributes,
         lastCompletionResult: a.lastCompletionResult,
         continuedFailure: a.failure,
+        retryPolicy: a.retryPolicy ?? run.startRequest.retryPolicy,
       },
       { continuedFrom: run, parent: run.parent },
     ).run;
@@ -413,10 +491,11 @@ export class Engine {
       memo: a.memo,
       searchAttributes: a.searchAttributes,
     });
-    this.close(run, ExecutionStatus.CONTINUED_AS_NEW, { keepParent: true });
+    this.close(run, ExecutionStatus.CONTINUED_AS_NEW, { continued: true });
   }
 
-  close(run: Run, statusCode: number, options: { keepParent?: boolean } = {}): void {
+  /** `continued`: a next run (continue-as-new, retry) takes over, so the parent is not told yet. */
+  close(run: Run, statusCode: number, options: { continued?: boolean } = {}): void {
     run.status = statusCode;
     run.closeTime = this.clock.now();
     run.closeEvent = this.events.read(run, run.nextEventId - 1)[0];
@@ -447,9 +526,7 @@ export class Engine {
     // Queries on a closed run are answered by replaying its history.
     this.queries.dispatchPending(run);
     for (const child of run.children.values()) this.children.applyParentClosePolicy(run, child);
-    if (run.parent && !options.keepParent) this.children.notifyParent(run);
-    if (run.parent && options.keepParent && statusCode !== ExecutionStatus.CONTINUED_AS_NEW)
-      this.children.notifyParent(run);
+    if (run.parent && !options.continued) this.children.notifyParent(run);
     this.log(`closed ${run.workflowId} run ${run.runId} with status ${statusCode}`);
   }
 

@@ -103,6 +103,10 @@ export function executionRecord(run: Run): ExecutionRecord {
     nextEventId: run.nextEventId,
     state: {
       firstExecutionRunId: run.firstExecutionRunId,
+      attempt: run.attempt,
+      retryPolicy: run.retryPolicy,
+      executionExpiration: run.executionExpiration,
+      startRequest: run.startRequest,
       workflowType: run.workflowType,
       taskQueue: run.taskQueue,
       startTime: run.startTime,

@@ -104,6 +104,14 @@ export interface Run {
   runId: string;
   firstExecutionRunId: string;
   key: string;
+  /** 1 for a first run; counts up when a failed run is retried under the workflow's retry policy. */
+  attempt: number;
+  /** The workflow's retry policy (absent: a failed run is not retried). */
+  retryPolicy?: Msg;
+  /** When the workflow execution timeout ends the chain of runs (retries included). */
+  executionExpiration?: number;
+  /** What a retry starts again with: type, queue, input, header, memo, attributes, timeouts. */
+  startRequest: Msg;
   workflowType: Msg;
   taskQueue: string;
   status: number;
