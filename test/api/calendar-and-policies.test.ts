@@ -191,9 +191,10 @@ describe('calendar and policies API', () => {
         document: { ...base, objection: { ...base.objection, verify: { value: 3, unit: 'working-days' } } },
       })
       .expect(201);
-    expect(added.body).toMatchObject({ jurisdiction: 'yexian-mz', version: 2, effectiveFrom: '2027-01-01' });
+    // Two preset versions per jurisdiction (527号 tiers, then Order 36 tiers from 2026-04-01).
+    expect(added.body).toMatchObject({ jurisdiction: 'yexian-mz', version: 3, effectiveFrom: '2027-01-01' });
     const now = await http().get('/api/policies/yexian-mz').set(caseworker()).expect(200);
-    expect(now.body.current.version).toBe(1); // not in force before 2027-01-01
-    expect(now.body.versions).toHaveLength(2);
+    expect(now.body.current.version).toBe(2); // the new version is not in force before 2027-01-01
+    expect(now.body.versions).toHaveLength(3);
   });
 });
