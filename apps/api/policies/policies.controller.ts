@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsObject, IsString, MaxLength, MinLength } from 'class-validator';
-import { validatePolicyDocument } from '../../../activities/policies/policy-schema';
+import { validatePolicyDocument } from '../../../workflows/policies/validation';
 import { PolicyStore } from '../../../activities/policies/policy-store';
 import { policyInForceAt } from '../../../workflows/policies';
 import { shanghaiDate } from '../../../workflows/calendar';
@@ -75,7 +75,13 @@ export class PoliciesController {
       throw badRequest(
         'POLICY_INVALID',
         `政策数据有误：${checked.issues.map((i) => `${i.field}：${i.message}`).join('；')}`,
-        { fields: checked.issues.map((i) => ({ field: `document.${i.field}`, message: i.message })) },
+        {
+          fields: checked.issues.map((i) => ({
+            field: `document.${i.field}`,
+            code: i.code,
+            message: i.message,
+          })),
+        },
       );
     }
     return this.policies.addVersion(
