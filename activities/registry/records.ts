@@ -9,26 +9,21 @@ import {
   RECORD_TRANSITIONS,
   RecordAction,
 } from '../../workflows/registry/record-lifecycle';
-import { RECORD_STATUS_NAMES_ZH, RecordKind, RecordStatus } from '../../workflows/registry/types';
+import {
+  CORRECTABLE_FIELDS,
+  CorrectableField,
+  RecordCorrection,
+  RECORD_STATUS_NAMES_ZH,
+  RecordKind,
+  RecordStatus,
+} from '../../workflows/registry/types';
 import { enqueuePlatformChange } from '../platform/outbox';
 import { Clock, systemClock, today } from './clock';
 import { RegistryError } from './registry-error';
 import { SubjectService } from './subjects';
 
-/** Fields a correction (更正) may change. Dates are YYYY-MM-DD; null clears an optional one. */
-export const CORRECTABLE_FIELDS = [
-  'title',
-  'content',
-  'severityTier',
-  'decisionDate',
-  'conductEndedOn',
-  'publicityStart',
-  'publicityMinEnd',
-  'publicityMaxEnd',
-  'retentionEnd',
-] as const;
-export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
-export type RecordCorrection = Partial<Record<CorrectableField, string | null>>;
+export { CORRECTABLE_FIELDS };
+export type { CorrectableField, RecordCorrection };
 
 const REQUIRED_FIELDS: readonly CorrectableField[] = ['title', 'content', 'decisionDate'];
 const DATE_FIELDS: readonly CorrectableField[] = [

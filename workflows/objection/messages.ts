@@ -1,15 +1,33 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ObjectionSnapshot } from './state';
-import type { VerificationOutcome } from './types';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RecordCorrection } from '../registry/types';
+import type { ObjectionSnapshot, ProviderReply, StepDeadline } from './state';
+import type { ObjectionStatus, VerificationOutcome } from './types';
 
 /**
  * Every message the objection workflows accept, defined once: the API imports these, so client
- * and workflow cannot drift.
+ * and workflow cannot drift. Updates are refused by their validators (nothing enters the
+ * history) with an ApplicationFailure whose `type` is one of OBJECTION_REFUSALS.
  */
+
+/** Refusal codes of the updates, and the HTTP status the API answers with. */
+export const OBJECTION_REFUSALS = {
+  /** The case has ended (closed, withdrawn, lapsed). */
+  OBJECTION_ENDED: 409,
+  /** The action does not fit the case's current status (e.g. forward while awaiting materials). */
+  OBJECTION_WRONG_STATUS: 409,
+  /** The provider already replied. */
+  VERIFICATION_ALREADY_REPLIED: 409,
+  /** The reply comes from another department than the record's provider. */
+  VERIFICATION_OTHER_DEPARTMENT: 403,
+  /** The input is well-formed JSON but not acceptable (empty reason, unknown field ...). */
+  OBJECTION_INVALID_INPUT: 422,
+} as const;
+export type ObjectionRefusalCode = keyof typeof OBJECTION_REFUSALS;
 
 /** 补正: the caseworker asks the applicant for missing materials; the clock stops. */
 export interface RequestMaterialsInput {
   actor: string;
+  /** What is missing, one item per entry (shown to the applicant). */
   items: string[];
   note?: string;
 }
@@ -60,20 +78,51 @@ export const objectionStateQuery = defineQuery<ObjectionSnapshot>('objectionStat
 /** The provider's written verification result (核查意见), sent to the providerVerification child. */
 export interface ProviderReplyInput {
   actor: string;
+  /** The replying user's department (from the token); must be the record's provider. */
   department: string;
   outcome: VerificationOutcome;
   opinion: string;
-  /** For `corrected`: field → new value. */
-  correctedValues?: Record<string, string>;
-  /** The punishment applied on this record was wrong (恢复信誉 needed). */
+  /** For `corrected`: field → new value (null clears an optional field). */
+  correctedValues?: RecordCorrection;
+  /** The punishment applied on this record was wrong: reputation restoration (恢复信誉) is needed. */
   wrongfulPunishment?: boolean;
 }
-export const providerReplyUpdate = defineUpdate<ProviderReplyResult, [ProviderReplyInput]>('providerReply');
-
 export interface ProviderReplyResult {
   acceptedAt: string;
   outcome: VerificationOutcome;
+  late: boolean;
+}
+export const providerReplyUpdate = defineUpdate<ProviderReplyResult, [ProviderReplyInput]>('providerReply');
+
+/** What the verification child reports to its parent (case) workflow. */
+export interface VerificationState {
+  caseId: string;
+  status: 'pending' | 'replied' | 'cancelled';
+  step?: StepDeadline;
+  reply?: ProviderReply;
+}
+export const verificationStateQuery = defineQuery<VerificationState>('verificationState');
+
+/** Parent → child: the verify step was extended by the office (延期). */
+export const verificationExtendedSignal =
+  defineSignal<[{ workingDays: number; reason: string; actor: string }]>('verificationExtended');
+
+/** Child → parent: the verify step's deadline or escalation changed (for the case file). */
+export const verificationProgressSignal =
+  defineSignal<[{ step: StepDeadline; event?: VerificationEvent }]>('verificationProgress');
+export interface VerificationEvent {
+  kind: 'reminder' | 'overdue' | 'escalated' | 'deadlines-recomputed';
+  at: string;
+  summary: string;
 }
 
-/** Calendar changes reach the objection workflow through the shared deadline signal. */
+/** Statuses in which the case still runs (updates other than queries are accepted). */
+export const OPEN_STATUSES: readonly ObjectionStatus[] = [
+  'received',
+  'awaiting-materials',
+  'forwarded',
+  'verified',
+];
+
+/** Calendar changes reach the objection workflows through the shared deadline signal. */
 export { calendarChangedSignal } from '../deadlines/working-day-deadline';

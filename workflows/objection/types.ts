@@ -1,3 +1,5 @@
+import type { PolicyVersion } from '../policies/types';
+
 /**
  * The objection procedure (异议处理): types shared by the workflow, its activities and the API.
  * Pure types and constants only: this file is imported inside Temporal's workflow sandbox.
@@ -83,4 +85,40 @@ export interface Attachment {
   /** Reference to a stored document (file service id, archive number). */
   ref: string;
   name: string;
+}
+
+/** Temporal ids of a case's workflows: the case id names both. */
+export const objectionWorkflowId = (caseId: string): string => `objection-${caseId}`;
+export const verificationWorkflowId = (caseId: string): string => `objection-${caseId}-verification`;
+
+/**
+ * What the API hands the objection workflow when a caseworker registers a case (受理). The API
+ * has checked the record, the channel and the policy; the workflow keeps this as the case's
+ * snapshot (the policy version in force at receipt stays the case's rules).
+ */
+export interface ObjectionStart {
+  caseId: string;
+  /** 异议受理编号, e.g. `YX-YY-2026-000017`, printed on every letter. */
+  caseNo: string;
+  jurisdiction: string;
+  /** The policy version in force on the day of receipt. */
+  policy: PolicyVersion;
+  /** The office (department) that received the objection and runs the case. */
+  officeDepartment: string;
+  /** The office's name as printed on letters (e.g. 叶县民政局). */
+  officeName: string;
+  /** The department that provided the contested record (信息提供单位, 谁认定谁核查). */
+  providerDepartment: string;
+  applicant: Applicant;
+  channel: ObjectionChannel;
+  recordId: string;
+  /** The record as the applicant sees it, e.g. `行政处罚：叶民罚〔2025〕3号 未按规定年检`. */
+  recordDescription: string;
+  grounds: ObjectionGround[];
+  groundsText: string;
+  attachments: Attachment[];
+  /** The caseworker (sub) who registered the case; reminders of office steps go to them. */
+  receivedBy: string;
+  /** ISO instant of receipt (受理时间); time limits run from here. */
+  receivedAt: string;
 }

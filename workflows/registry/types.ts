@@ -107,3 +107,30 @@ export const PLATFORM_EVENT_TYPES = [
   'record.deleted',
 ] as const;
 export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
+
+/** Fields a correction (更正) may change. Dates are YYYY-MM-DD; null clears an optional one. */
+export const CORRECTABLE_FIELDS = [
+  'title',
+  'content',
+  'severityTier',
+  'decisionDate',
+  'conductEndedOn',
+  'publicityStart',
+  'publicityMinEnd',
+  'publicityMaxEnd',
+  'retentionEnd',
+] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+export type RecordCorrection = Partial<Record<CorrectableField, string | null>>;
+
+export const CORRECTABLE_FIELD_NAMES_ZH: Record<CorrectableField, string> = {
+  title: '标题',
+  content: '内容',
+  severityTier: '失信程度',
+  decisionDate: '决定日期',
+  conductEndedOn: '失信行为终止日期',
+  publicityStart: '公示起始日期',
+  publicityMinEnd: '最短公示期届满日期',
+  publicityMaxEnd: '最长公示期届满日期',
+  retentionEnd: '保存期届满日期',
+};
