@@ -3,3 +3,5 @@
  * sandbox, so it (and everything it imports) must stay free of Node, NestJS and I/O.
  */
 export { registryMaintenance } from './maintenance/registry-maintenance';
+export { objection } from './objection/objection';
+export { providerVerification } from './objection/provider-verification';

@@ -1,6 +1,24 @@
-import { condition, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createDeadlineActivities } from '../../activities/deadlines/deadline-activities';
-import { addWorkingDays, ClockStop, DeadlineResult, yearsSpanned } from '../calendar';
+import {
+  addWorkingDays,
+  CalendarData,
+  ClockStop,
+  DeadlineResult,
+  dateToDayNumber,
+  dayNumberToDate,
+  endOfShanghaiDay,
+  shanghaiDate,
+  yearsSpanned,
+} from '../calendar';
+import type { EscalationPolicy, Limit } from '../policies/types';
 
 /** Sent when a year's holiday arrangement changes: open deadlines are recomputed and re-armed. */
 export const calendarChangedSignal = defineSignal<[{ years: number[] }]>('calendarChanged');
@@ -64,4 +82,192 @@ export async function waitForStep(
     await activities.clearDeadline({ workflowId, step: spec.step });
     return 'due';
   }
+}
+
+/** The milestones of a step with a time limit (domain: reminders and two escalation levels). */
+export type Milestone = 'remind' | 'due' | 'second-level';
+export const MILESTONE_ORDER: readonly Milestone[] = ['remind', 'due', 'second-level'];
+
+export interface StepPlan {
+  due: string;
+  provisional: boolean;
+  /** Absent when the limit is too short to remind before it (e.g. 1 working day). */
+  remindAt?: string;
+  secondLevelAt: string;
+}
+
+export interface StepTimerSpec {
+  /** Name of the step, unique within the workflow (e.g. `verify`, `case`). */
+  step: string;
+  startsAt: string;
+  limit: Limit;
+  escalation: EscalationPolicy;
+}
+
+/** Adds a limit to an instant: working days on the calendar; other units on the Beijing date. */
+export function addLimit(
+  from: string,
+  limit: Limit,
+  calendar: CalendarData,
+  clockStops: ClockStop[] = [],
+): DeadlineResult {
+  if (limit.unit === 'working-days') return addWorkingDays(from, limit.value, calendar, { clockStops });
+  const start = shanghaiDate(from);
+  const stopped = clockStops.reduce((days, stop) => {
+    if (!stop.to) return days;
+    return days + dateToDayNumber(shanghaiDate(stop.to)) - dateToDayNumber(shanghaiDate(stop.from)) + 1;
+  }, 0);
+  if (limit.unit === 'calendar-days') {
+    return {
+      due: endOfShanghaiDay(dayNumberToDate(dateToDayNumber(start) + limit.value + stopped)),
+      provisional: false,
+    };
+  }
+  const [y, m, d] = start.split('-').map(Number);
+  const months = limit.unit === 'months' ? limit.value : limit.value * 12;
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  const date = target.toISOString().slice(0, 10);
+  return { due: endOfShanghaiDay(dayNumberToDate(dateToDayNumber(date) + stopped)), provisional: false };
+}
+
+/** Calendar years a step plan may touch. */
+function yearsOfPlan(spec: StepTimerSpec, extendedBy: number, clockStops: ClockStop[]): number[] {
+  const span =
+    (spec.limit.unit === 'working-days' ? spec.limit.value : Math.ceil(spec.limit.value / 1.4)) +
+    extendedBy +
+    spec.escalation.secondLevelAfter.value +
+    clockStops.length * 30;
+  return yearsSpanned(spec.startsAt, span);
+}
+
+/** The step's due time, reminder time and second-level time on the given calendar (pure). */
+export function planStep(
+  spec: StepTimerSpec,
+  calendar: CalendarData,
+  extendedBy: number,
+  clockStops: ClockStop[],
+): StepPlan {
+  const limit: Limit =
+    spec.limit.unit === 'working-days' || extendedBy === 0
+      ? { ...spec.limit, value: spec.limit.value + (spec.limit.unit === 'working-days' ? extendedBy : 0) }
+      : spec.limit;
+  let { due, provisional } = addLimit(spec.startsAt, limit, calendar, clockStops);
+  if (extendedBy > 0 && spec.limit.unit !== 'working-days') {
+    // Extensions are granted in working days, counted from the step's own due time.
+    const extended = addWorkingDays(due, extendedBy, calendar, { clockStops });
+    due = extended.due;
+    provisional = provisional || extended.provisional;
+  }
+  const plan: StepPlan = {
+    due,
+    provisional,
+    secondLevelAt: addLimit(due, spec.escalation.secondLevelAfter, calendar, clockStops).due,
+  };
+  const before = spec.escalation.remindBefore;
+  if (limit.unit === 'working-days' && before.unit === 'working-days' && limit.value > before.value) {
+    plan.remindAt = addWorkingDays(spec.startsAt, limit.value - before.value, calendar, { clockStops }).due;
+  } else if (limit.unit !== 'working-days' || before.unit !== 'working-days') {
+    const days = before.unit === 'working-days' || before.unit === 'calendar-days' ? before.value : 0;
+    const at = Date.parse(due) - days * 24 * 3600 * 1000;
+    if (days > 0 && at > Date.parse(spec.startsAt)) plan.remindAt = new Date(at).toISOString();
+  }
+  return plan;
+}
+
+export interface StepTimerHooks {
+  /** True when the step is finished (the timer stops and clears its open deadline). */
+  isDone(): boolean;
+  /** Working days granted by extensions so far. */
+  extendedBy(): number;
+  /** Clock stops so far; one without `to` holds the timer until it ends. */
+  clockStops(): ClockStop[];
+  /** A new or changed plan (start, extension, clock stop, calendar change). */
+  onPlan(plan: StepPlan, reason: 'start' | 'extension' | 'clock' | 'calendar'): Promise<void>;
+  /** A milestone was reached (at most once per plan; again if a later plan moves it ahead). */
+  onMilestone(milestone: Milestone, plan: StepPlan): Promise<void>;
+}
+
+/**
+ * Runs the clock of one step: computes its plan on the calendar in force, records the open
+ * deadline (so calendar changes reach this workflow), and calls `onMilestone` for the reminder,
+ * the due time (first escalation) and the second escalation level as they come. Extensions,
+ * clock stops and calendar changes re-plan; a milestone that moves into the future (an extended
+ * step is no longer overdue) fires again at its new time. Returns when `isDone()`.
+ */
+export async function runStepTimer(spec: StepTimerSpec, hooks: StepTimerHooks): Promise<void> {
+  listenForCalendarChanges();
+  const workflowId = workflowInfo().workflowId;
+  const fired = new Set<Milestone>();
+  let last: StepPlan | undefined;
+  let lastExtension = hooks.extendedBy();
+  let lastStops = JSON.stringify(hooks.clockStops());
+  let seenCalendar = calendarVersion;
+  const inputs = () => `${hooks.extendedBy()}|${JSON.stringify(hooks.clockStops())}`;
+  try {
+    while (!hooks.isDone()) {
+      const stops = hooks.clockStops();
+      if (stops.some((s) => !s.to)) {
+        // The clock is stopped (补正): nothing is due until it runs again.
+        const frozen = inputs();
+        await condition(() => hooks.isDone() || inputs() !== frozen);
+        continue;
+      }
+      const extendedBy = hooks.extendedBy();
+      const calendar = await activities.loadCalendar(yearsOfPlan(spec, extendedBy, stops));
+      const calendarChanged = seenCalendar !== calendarVersion;
+      seenCalendar = calendarVersion;
+      const planned = inputs();
+      const plan = planStep(spec, calendar, extendedBy, stops);
+      if (!last || JSON.stringify(plan) !== JSON.stringify(last)) {
+        const reason: Parameters<StepTimerHooks['onPlan']>[1] = !last
+          ? 'start'
+          : extendedBy !== lastExtension
+            ? 'extension'
+            : JSON.stringify(stops) !== lastStops
+              ? 'clock'
+              : calendarChanged
+                ? 'calendar'
+                : 'clock';
+        const now = Date.now();
+        for (const m of MILESTONE_ORDER) {
+          const at = timeOf(plan, m);
+          if (fired.has(m) && at !== undefined && Date.parse(at) > now) fired.delete(m);
+        }
+        await activities.recordDeadline({
+          workflowId,
+          step: spec.step,
+          startsAt: spec.startsAt,
+          workingDays: spec.limit.unit === 'working-days' ? spec.limit.value + extendedBy : 0,
+          due: plan.due,
+          provisional: plan.provisional,
+        });
+        last = plan;
+        await hooks.onPlan(plan, reason);
+      }
+      lastExtension = extendedBy;
+      lastStops = JSON.stringify(stops);
+      const changedSince = () => hooks.isDone() || calendarVersion !== seenCalendar || inputs() !== planned;
+      const next = MILESTONE_ORDER.find((m) => !fired.has(m) && timeOf(plan, m) !== undefined);
+      if (!next) {
+        await condition(changedSince);
+        continue;
+      }
+      const remaining = Date.parse(timeOf(plan, next)!) - Date.now();
+      if (remaining > 0 && (await condition(changedSince, remaining))) continue;
+      if (hooks.isDone()) break;
+      fired.add(next);
+      await hooks.onMilestone(next, plan);
+    }
+  } finally {
+    // Also when the step is cancelled (a withdrawn case): the open deadline must not linger.
+    if (last) {
+      await CancellationScope.nonCancellable(() => activities.clearDeadline({ workflowId, step: spec.step }));
+    }
+  }
+}
+
+function timeOf(plan: StepPlan, milestone: Milestone): string | undefined {
+  return milestone === 'remind' ? plan.remindAt : milestone === 'due' ? plan.due : plan.secondLevelAt;
 }
