@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /**
  * Custom search attributes of the procedures, for supervisors' listings in Temporal's visibility
  * (the read model in PostgreSQL serves the API; these let an operator find cases with the
- * Temporal UI or CLI too). The worker registers them at start (infra/temporal/search-attributes).
+ * Temporal UI or CLI too). The worker registers them at start (apps/worker/search-attributes).
  */
 export const CASE_NO = defineSearchAttributeKey('CaseNo', SearchAttributeType.KEYWORD);
 export const CASE_STATUS = defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD);

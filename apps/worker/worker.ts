@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { HttpWebhookPlatformAdapter } from '../../activities/platform/adapters';
 import type { WorkerStatusSource } from '../../infra/temporal/worker-status';
+import { ensureSearchAttributes } from './search-attributes';
 
 export interface CreditWorkerOptions {
   address: string;
@@ -30,6 +31,7 @@ export async function createCreditWorker(options: CreditWorkerOptions): Promise<
     runtimeInstalled = true;
   }
   const connection = await NativeConnection.connect({ address: options.address });
+  await ensureSearchAttributes(connection, options.namespace);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,

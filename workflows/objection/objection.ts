@@ -306,6 +306,15 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
     const now = new Date().toISOString();
     if (name === 'case') {
       if (m === 'due') caseOverdue = true;
+      // When the step in progress falls due at the same time, its own notice says it all.
+      const sameAsStep =
+        s.step !== undefined && s.step.due === plan.due && stepFor(s.step.step).limit !== undefined;
+      if (sameAsStep) {
+        if (m === 'due') raise(1);
+        if (m === 'second-level') raise(2);
+        await publish();
+        return;
+      }
     } else if (s.step?.step === name) {
       if (m === 'remind') s.step.remindedAt = now;
       if (m === 'due') {
