@@ -15,8 +15,10 @@ import type {
   RestorationTaskInput,
 } from '../../workflows/objection/activities-contract';
 import { objectionStateQuery } from '../../workflows/objection/messages';
+import type { objection } from '../../workflows/objection/objection';
 import type { ObjectionSnapshot } from '../../workflows/objection/state';
 import { objectionWorkflowId, type ObjectionStart } from '../../workflows/objection/types';
+import { statutoryHolidays } from '../../workflows/calendar';
 import { policyInForceAt } from '../../workflows/policies';
 import { usccCheckCharacter } from '../../workflows/registry/identifiers';
 import { createTimeSkippingEnv } from '../dev-server/support';
@@ -52,22 +54,19 @@ const quietLogger = {
 };
 
 /**
- * A plausible 2027 National Day arrangement (test fixture, not the State Council's notice):
- * Fri 10-01 to Thu 10-07 off, Sun 09-26 and Sat 10-09 worked. The package has no 2027 data, so
- * without it 2027 would be provisional.
+ * A plausible 2027 arrangement (test fixture, not the State Council's notice): the statutory
+ * holidays, with National Day as a week, Fri 10-01 to Thu 10-07, and Sun 09-26 and Sat 10-09
+ * worked. The package has no 2027 data, so without it 2027 would be provisional.
  */
-export const NATIONAL_DAY_2027 = {
+export const CALENDAR_2027 = {
   holidays: [
-    '2027-10-01',
-    '2027-10-02',
-    '2027-10-03',
-    '2027-10-04',
-    '2027-10-05',
-    '2027-10-06',
-    '2027-10-07',
-  ],
+    ...new Set([
+      ...Object.keys(statutoryHolidays(2027)),
+      ...['2027-10-01', '2027-10-02', '2027-10-03', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'],
+    ]),
+  ].sort(),
   makeupWorkdays: ['2027-09-26', '2027-10-09'],
-  reason: '测试用 2027 年国庆节安排',
+  reason: '测试用 2027 年节假日安排',
 };
 
 export async function createObjectionWorld(): Promise<ObjectionWorld> {
@@ -75,7 +74,7 @@ export async function createObjectionWorld(): Promise<ObjectionWorld> {
   const dataSource = await openDatabase(db.url);
   const calendars = new CalendarStore(dataSource);
   await calendars.seedFromPackage();
-  await calendars.declareYear(2027, NATIONAL_DAY_2027, 'test');
+  await calendars.declareYear(2027, CALENDAR_2027, 'test');
   const env = await createTimeSkippingEnv();
   await ensureSearchAttributes(env.nativeConnection, env.namespace ?? 'default');
   const published: ObjectionSnapshot[] = [];
@@ -222,7 +221,7 @@ export async function startCase(
     record: { recordId: string; subjectCode: string; subjectName: string };
     contact?: string;
   },
-): Promise<WorkflowHandle> {
+): Promise<WorkflowHandle<typeof objection>> {
   await skipTo(world, input.receivedAt);
   const policy = policyInForceAt(input.jurisdiction, input.receivedAt.slice(0, 10));
   if (!policy) throw new Error(`no policy for ${input.jurisdiction}`);
@@ -250,7 +249,7 @@ export async function startCase(
     receivedBy: 'caseworker.1',
     receivedAt: input.receivedAt,
   };
-  return world.env.client.workflow.start('objection', {
+  return world.env.client.workflow.start<typeof objection>('objection', {
     taskQueue: world.taskQueue,
     workflowId: objectionWorkflowId(caseId),
     args: [start],
