@@ -1,5 +1,8 @@
+import { CalendarStore } from '../../activities/calendar/calendar-store';
 import { OpenDeadline } from '../../infra/database/entities';
+import { statutoryHolidays } from '../../workflows/calendar';
 import {
+  calendarChangedSignal,
   forwardUpdate,
   issueReplyUpdate,
   providerReplyUpdate,
@@ -114,6 +117,49 @@ describe('objection endings', () => {
     expect(await openDeadlines([handle.workflowId])).toEqual([]);
     const notice = (await notificationsOf(world, lapsed.caseId)).find((n) => n.kind === 'objection.lapsed');
     expect(notice?.body).toContain('2027年6月28日');
+  });
+
+  it('a calendar declared while the provider verifies moves the deadline and is put on the case file', async () => {
+    const provider = '永昌县市场监督管理局';
+    const record = await recordOf(world, provider);
+    const handle = await startCase(world, {
+      jurisdiction: 'yongchang',
+      office: '永昌县发展和改革局',
+      provider,
+      receivedAt: '2027-12-28T10:00:00+08:00', // Tuesday
+      record,
+    });
+    await waitFor(handle, (s) => s.step?.secondLevelAt !== undefined);
+    await skipTo(world, '2027-12-29T10:00:00+08:00');
+    await handle.executeUpdate(forwardUpdate, { args: [{ actor: 'caseworker.1' }] });
+    // 2028 is not published: only the statutory New Year's Day (Sat 01-01) is known.
+    // Thu 12-30 (1), Fri 12-31 (2), Mon 01-03 (3), Tue 01-04 (4), Wed 01-05 (5), provisional.
+    const provisional = await waitFor(
+      handle,
+      (s) => s.step?.step === 'verify' && s.step.secondLevelAt !== undefined,
+    );
+    expect(provisional.step).toMatchObject({ due: endOfDay('2028-01-05'), provisional: true });
+
+    // The arrangement is published with Mon 01-03 off; the calendar API signals open deadlines.
+    await new CalendarStore(world.dataSource).declareYear(
+      2028,
+      {
+        holidays: [...Object.keys(statutoryHolidays(2028)), '2028-01-03'].sort(),
+        makeupWorkdays: [],
+        reason: '测试用 2028 年节假日安排',
+      },
+      'admin',
+    );
+    const child = world.env.client.workflow.getHandle(verificationWorkflowId(provisional.caseId));
+    await child.signal(calendarChangedSignal, { years: [2028] });
+    const moved = await waitFor(handle, (s) => s.step?.due === endOfDay('2028-01-06'));
+    expect(moved.step?.provisional).toBe(false);
+    expect(moved.timeline.filter((e) => e.kind === 'deadlines-recomputed')).toHaveLength(1);
+    const stored = await openDeadlines([child.workflowId]);
+    expect(stored.map((d) => [d.step, d.dueAt.toISOString(), d.provisional])).toEqual([
+      ['verify', endOfDay('2028-01-06'), false],
+    ]);
+    await handle.executeUpdate(withdrawUpdate, { args: [{ actor: 'caseworker.1', reason: '申请人撤回' }] });
   });
 
   it('宁晋: an upheld record gets its suspended measures back, with the worker restarted mid-case', async () => {

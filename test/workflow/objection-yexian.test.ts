@@ -94,6 +94,15 @@ describe('objection under the 叶县 policy, over National Day', () => {
         .map((e) => e.kind),
     ).toEqual(['reminder', 'overdue', 'escalated']);
 
+    // Supervisors (and operators in the Temporal UI) find it by its search attributes.
+    const listed: string[] = [];
+    for await (const wf of world.env.client.workflow.list({
+      query: `CaseJurisdiction = 'yexian-mz' AND CaseOverdue = true AND CaseEscalationLevel >= 2 AND CaseStep = 'verify'`,
+    })) {
+      listed.push(wf.workflowId);
+    }
+    expect(listed).toEqual([handle.workflowId]);
+
     const kinds = (await notificationsOf(world, handle.workflowId.replace(/^objection-/, ''))).map(
       (n) => `${n.kind}→${n.recipient}`,
     );
