@@ -15,7 +15,7 @@ const base: ReplyLetterInput = {
   outcome: 'upheld',
   opinion: '经复核执法案卷，违法事实清楚，证据确实充分。',
   providerDepartment: '社会组织管理科',
-  suspendedMeasures: [],
+  measures: { lifted: 0, reinstated: 0 },
   reputationRestoration: false,
   issuedAt: '2026-10-15T08:00:00.000Z',
 };
@@ -39,19 +39,22 @@ describe('objection reply letter (异议处理结果告知书)', () => {
     expect(text.trim().endsWith('2026年10月15日')).toBe(true);
   });
 
-  it('lists corrected values and lifts suspended measures when the record was corrected', () => {
+  it('lists corrected values by their Chinese field names, and lifted measures', () => {
     const text = renderReplyLetter({
       ...base,
       outcome: 'corrected',
-      correctedValues: { 处罚金额: '2000元' },
-      suspendedMeasures: ['限制参与政府采购'],
+      correctedValues: { content: '罚款2000元', conductEndedOn: null },
+      measures: { lifted: 2, reinstated: 0 },
     });
-    expect(text).toContain('处罚金额更正为“2000元”');
-    expect(text).toContain('（限制参与政府采购）自即日起解除');
+    expect(text).toContain('三、更正内容：“内容”更正为“罚款2000元”；删除“失信行为终止日期”。');
+    expect(text).toContain('依据该信用记录实施的 2 项联合惩戒措施自即日起解除');
+    expect(text).not.toContain('content');
   });
 
   it('reinstates suspended measures when the record is upheld, and mentions reputation restoration when due', () => {
-    expect(renderReplyLetter({ ...base, suspendedMeasures: ['限制评优评先'] })).toContain('自即日起恢复执行');
+    expect(renderReplyLetter({ ...base, measures: { lifted: 0, reinstated: 1 } })).toContain(
+      '自即日起恢复执行',
+    );
     const revoked = renderReplyLetter({ ...base, outcome: 'revoked', reputationRestoration: true });
     expect(revoked).toContain('已撤销');
     expect(revoked).toContain('恢复信誉、消除不良影响');

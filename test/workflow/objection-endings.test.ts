@@ -200,6 +200,7 @@ describe('objection endings', () => {
     expect(await measureStatuses(world, record.measureIds)).toEqual(['active']);
     const closed = await handle.executeUpdate(issueReplyUpdate, { args: [{ actor: 'caseworker.1' }] });
     expect(closed.replyLetter).toContain('维持');
+    expect(closed.replyLetter).toContain('核查期间暂停执行的 1 项联合惩戒措施自即日起恢复执行');
     expect(await handle.result()).toMatchObject({ status: 'closed', outcome: 'upheld' });
     // Every change reached the read model in order, without gaps.
     const revisions = world.published.filter((p) => p.caseId === closed.caseId).map((p) => p.revision);

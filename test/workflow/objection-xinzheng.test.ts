@@ -171,7 +171,7 @@ describe('objection under the 新郑 policy (5+5+2 ≤ 12 working days)', () => 
 
     const closed = await handle.executeUpdate(issueReplyUpdate, { args: [{ actor: 'caseworker.1' }] });
     expect(closed).toMatchObject({ status: 'closed', overdue: false, outcome: 'corrected' });
-    expect(closed.replyLetter).toContain('警告（已更正）');
+    expect(closed.replyLetter).toContain('“内容”更正为“警告（已更正）”');
     const again = await handle
       .executeUpdate(issueReplyUpdate, { args: [{ actor: 'caseworker.1' }] })
       .catch((e: unknown) => e);

@@ -150,6 +150,8 @@ describe('objection under the 叶县 policy, over National Day', () => {
     expect(closed.status).toBe('closed');
     expect(closed.replyLetter).toContain('异议处理结果告知书');
     expect(closed.replyLetter).toContain(closed.caseNo);
+    expect(closed.replyLetter).toContain('依据该信用记录实施的 1 项联合惩戒措施自即日起解除');
+    expect(closed.replyLetter).toContain('恢复信誉');
     expect(await handle.result()).toMatchObject({ status: 'closed', outcome: 'revoked' });
     const letters = (await notificationsOf(world, closed.caseId)).filter((n) => n.kind === 'objection.reply');
     expect(letters.map((n) => n.channel).sort()).toEqual(['letter', 'sms']);

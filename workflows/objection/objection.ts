@@ -822,6 +822,7 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
   const why = `核查结论：${OUTCOME_NAMES_ZH[reply.outcome]}`;
   const applied: string[] = [];
   let liftedMeasureIds: string[] = [];
+  let reinstatedCount = 0;
   if (reply.outcome === 'upheld') {
     if (hidden && (await onRegistry('恢复公示', () => registry.unhideRecord(recordStep(why)))))
       applied.push('恢复公示');
@@ -848,7 +849,10 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
     const reinstated = await onRegistry('恢复执行惩戒措施', () =>
       registry.reinstateRecordMeasures(recordStep(why)),
     );
-    if (reinstated) applied.push(`恢复执行惩戒措施 ${reinstated.appliedMeasureIds.length} 项`);
+    if (reinstated) {
+      reinstatedCount = reinstated.appliedMeasureIds.length;
+      applied.push(`恢复执行惩戒措施 ${reinstatedCount} 项`);
+    }
   }
   record('outcome-applied', 'system', applied.length > 0 ? applied.join('；') : '核查结果已登记', {
     outcome: reply.outcome,
@@ -887,11 +891,8 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
     outcome: reply.outcome,
     opinion: reply.opinion,
     providerDepartment: s.providerDepartment,
-    correctedValues: reply.correctedValues as Record<string, string> | undefined,
-    suspendedMeasures:
-      liftedMeasureIds.length > 0 || s.suspendedMeasureIds.length > 0
-        ? [`${Math.max(liftedMeasureIds.length, s.suspendedMeasureIds.length)} 项联合惩戒措施`]
-        : [],
+    correctedValues: reply.correctedValues,
+    measures: { lifted: liftedMeasureIds.length, reinstated: reinstatedCount },
     reputationRestoration: reply.wrongfulPunishment,
     issuedAt,
   });

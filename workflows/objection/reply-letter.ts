@@ -1,3 +1,4 @@
+import { CORRECTABLE_FIELD_NAMES_ZH, type CorrectableField, type RecordCorrection } from '../registry/types';
 import { Applicant, GROUND_NAMES_ZH, ObjectionGround, OUTCOME_NAMES_ZH, VerificationOutcome } from './types';
 
 /** Beijing time has no daylight saving: a fixed +8 hours turns an instant into a local date. */
@@ -20,10 +21,10 @@ export interface ReplyLetterInput {
   /** The provider's written opinion (核查意见), the reasons of the decision. */
   opinion: string;
   providerDepartment: string;
-  /** For corrected records: what the record says now. */
-  correctedValues?: Record<string, string>;
-  /** Measures that were suspended during verification, reinstated or lifted now. */
-  suspendedMeasures: string[];
+  /** For corrected records: what the record says now (null: the field was cleared). */
+  correctedValues?: RecordCorrection;
+  /** Joint punishment measures on the record: lifted because of the result, or reinstated after the suspension. */
+  measures: { lifted: number; reinstated: number };
   /** A punishment was applied wrongly: reputation restoration (恢复信誉) has been opened. */
   reputationRestoration: boolean;
   issuedAt: string;
@@ -54,7 +55,10 @@ export function renderReplyLetter(input: ReplyLetterInput): string {
     Object.keys(input.correctedValues).length > 0
   ) {
     const changes = Object.entries(input.correctedValues)
-      .map(([field, value]) => `${field}更正为“${value}”`)
+      .map(([field, value]) => {
+        const name = CORRECTABLE_FIELD_NAMES_ZH[field as CorrectableField] ?? field;
+        return value === null ? `删除“${name}”` : `“${name}”更正为“${value}”`;
+      })
       .join('；');
     lines.push(`    三、更正内容：${changes}。更正结果已同步至信用信息共享平台。`);
   } else if (input.outcome === 'revoked') {
@@ -62,13 +66,10 @@ export function renderReplyLetter(input: ReplyLetterInput): string {
   } else {
     lines.push('    三、该信用记录继续有效，依法继续记录、公示和使用。');
   }
-  if (input.suspendedMeasures.length > 0) {
-    const measures = input.suspendedMeasures.join('、');
-    lines.push(
-      input.outcome === 'upheld'
-        ? `    四、核查期间暂停执行的惩戒措施（${measures}）自即日起恢复执行。`
-        : `    四、核查期间暂停执行的惩戒措施（${measures}）自即日起解除。`,
-    );
+  if (input.measures.lifted > 0) {
+    lines.push(`    四、依据该信用记录实施的 ${input.measures.lifted} 项联合惩戒措施自即日起解除。`);
+  } else if (input.measures.reinstated > 0) {
+    lines.push(`    四、核查期间暂停执行的 ${input.measures.reinstated} 项联合惩戒措施自即日起恢复执行。`);
   }
   if (input.reputationRestoration) {
     lines.push('    因错误实施惩戒措施影响你（单位）合法权益的，相关部门将采取措施恢复信誉、消除不良影响。');
