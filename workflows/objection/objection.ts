@@ -139,6 +139,8 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
   /** The intake step's deadline while the clock is stopped for 补正 (shown again afterwards). */
   let stepBeforeMaterials: StepDeadline | undefined;
   let outcomeApplied = false;
+  /** The provider's reply has come back from the verification child (it is applied next). */
+  let replyArrived = false;
   let withdrawal: WithdrawInput | undefined;
   let replyRequest: IssueReplyInput | undefined;
 
@@ -501,6 +503,8 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
       validator: (input: ForwardInput) => {
         requireStatus(['received'], '转交信息提供单位');
         requireText(input.actor, '经办人');
+        if (forwardRequest)
+          refuse('OBJECTION_WRONG_STATUS', `异议案件${s.caseNo}正在转交信息提供单位，请勿重复操作。`);
       },
     },
   );
@@ -569,6 +573,10 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
       validator: (input: WithdrawInput) => {
         requireStatus(['received', 'awaiting-materials', 'forwarded'], '撤回（核查结果已作出）');
         requireText(input.reason, '撤回理由');
+        if (withdrawal) refuse('OBJECTION_WRONG_STATUS', `异议案件${s.caseNo}正在办理撤回，请勿重复操作。`);
+        if (replyArrived) {
+          refuse('OBJECTION_WRONG_STATUS', `信息提供单位已答复异议案件${s.caseNo}的核查结果，不能再撤回。`);
+        }
       },
     },
   );
@@ -584,6 +592,8 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
       validator: (input: IssueReplyInput) => {
         requireStatus(['verified'], '出具书面告知');
         requireText(input.actor, '经办人');
+        if (replyRequest)
+          refuse('OBJECTION_WRONG_STATUS', `异议案件${s.caseNo}的书面告知正在出具，请勿重复操作。`);
         if (!outcomeApplied) refuse('OBJECTION_WRONG_STATUS', '核查结果正在处理中，请稍后再出具书面告知。');
       },
     },
@@ -777,7 +787,10 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
       (err: unknown) => ({ err }),
     );
   let result: Awaited<typeof verification> | undefined;
-  void verification.then((r) => (result = r));
+  void verification.then((r) => {
+    result = r;
+    replyArrived = 'reply' in r;
+  });
   await condition(() => child !== undefined || result !== undefined);
   record(
     'forwarded',
