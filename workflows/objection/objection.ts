@@ -139,6 +139,8 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
   /** The intake step's deadline while the clock is stopped for 补正 (shown again afterwards). */
   let stepBeforeMaterials: StepDeadline | undefined;
   let outcomeApplied = false;
+  /** Set when a withdrawal or lapse has been carried out completely. */
+  let endedAs: 'withdrawn' | 'lapsed' | undefined;
   /** The provider's reply has come back from the verification child (it is applied next). */
   let replyArrived = false;
   let withdrawal: WithdrawInput | undefined;
@@ -566,7 +568,8 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
     withdrawUpdate,
     async (input: WithdrawInput) => {
       withdrawal = input;
-      await condition(() => s.status === 'withdrawn');
+      // Answered once the record is restored and the case file shows the withdrawal.
+      await condition(() => endedAs === 'withdrawn');
       return copy(s);
     },
     {
@@ -710,6 +713,7 @@ export async function objection(start: ObjectionStart): Promise<ObjectionSnapsho
     await undoSuspension(status === 'withdrawn' ? '申请人撤回异议' : '逾期未补正，异议终止');
     record(status, actor, status === 'withdrawn' ? `申请人撤回异议申请：${reason}` : reason);
     await publish();
+    endedAs = status;
     await tellApplicant(
       status,
       `objection.${status}`,
