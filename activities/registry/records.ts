@@ -10,6 +10,7 @@ import {
   RecordAction,
 } from '../../workflows/registry/record-lifecycle';
 import {
+  CORRECTABLE_DATE_FIELDS,
   CORRECTABLE_FIELDS,
   CorrectableField,
   RecordCorrection,
@@ -26,14 +27,7 @@ export { CORRECTABLE_FIELDS };
 export type { CorrectableField, RecordCorrection };
 
 const REQUIRED_FIELDS: readonly CorrectableField[] = ['title', 'content', 'decisionDate'];
-const DATE_FIELDS: readonly CorrectableField[] = [
-  'decisionDate',
-  'conductEndedOn',
-  'publicityStart',
-  'publicityMinEnd',
-  'publicityMaxEnd',
-  'retentionEnd',
-];
+const DATE_FIELDS = CORRECTABLE_DATE_FIELDS;
 
 export interface RegisterRecordInput {
   subjectCode: string;

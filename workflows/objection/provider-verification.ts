@@ -10,7 +10,12 @@ import type { createNotificationActivities } from '../../activities/notification
 import { runStepTimer, type StepPlan } from '../deadlines/working-day-deadline';
 import type { EscalationPolicy, Limit } from '../policies/types';
 import { isCalendarDate } from '../registry/dates';
-import { CORRECTABLE_FIELD_NAMES_ZH, CORRECTABLE_FIELDS, type RecordCorrection } from '../registry/types';
+import {
+  CORRECTABLE_DATE_FIELDS,
+  CORRECTABLE_FIELD_NAMES_ZH,
+  CORRECTABLE_FIELDS,
+  type RecordCorrection,
+} from '../registry/types';
 import {
   ObjectionRefusalCode,
   ProviderReplyInput,
@@ -49,14 +54,7 @@ export function refuse(code: ObjectionRefusalCode, message: string): never {
   throw ApplicationFailure.create({ type: code, message, nonRetryable: true });
 }
 
-const DATE_FIELDS: ReadonlySet<string> = new Set([
-  'decisionDate',
-  'conductEndedOn',
-  'publicityStart',
-  'publicityMinEnd',
-  'publicityMaxEnd',
-  'retentionEnd',
-]);
+const DATE_FIELDS: ReadonlySet<string> = new Set(CORRECTABLE_DATE_FIELDS);
 
 /** The reply's content checks (the registry checks the corrected record as a whole again). */
 export function checkReply(input: ProviderReplyInput): void {

@@ -122,6 +122,15 @@ export const CORRECTABLE_FIELDS = [
 ] as const;
 export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
 export type RecordCorrection = Partial<Record<CorrectableField, string | null>>;
+/** The correctable fields that hold a calendar date (YYYY-MM-DD). */
+export const CORRECTABLE_DATE_FIELDS: readonly CorrectableField[] = [
+  'decisionDate',
+  'conductEndedOn',
+  'publicityStart',
+  'publicityMinEnd',
+  'publicityMaxEnd',
+  'retentionEnd',
+];
 
 export const CORRECTABLE_FIELD_NAMES_ZH: Record<CorrectableField, string> = {
   title: '标题',
