@@ -3,6 +3,7 @@ import type { NotificationChannel } from '../infra/database/entities/notificatio
 import { createDeadlineActivities } from './deadlines/deadline-activities';
 import { LogNotificationAdapter, NotificationAdapter } from './notifications/adapters';
 import { createNotificationActivities } from './notifications/notifications';
+import { createObjectionActivities } from './objection/objection-activities';
 import { LocalSinkPlatformAdapter, PlatformAdapter } from './platform/adapters';
 import { createPlatformOutboxActivities } from './platform/push';
 import { createRegistryActivities } from './registry/registry-activities';
@@ -21,18 +22,20 @@ export interface ActivityDeps {
  * tested without a framework and the worker wires them in one place. Procedures add theirs here.
  */
 export function createActivities(deps: ActivityDeps) {
+  const notifications = createNotificationActivities({
+    dataSource: deps.dataSource,
+    adapters: deps.notificationAdapters ?? {},
+    fallback: new LogNotificationAdapter(),
+  });
   return {
-    ...createNotificationActivities({
-      dataSource: deps.dataSource,
-      adapters: deps.notificationAdapters ?? {},
-      fallback: new LogNotificationAdapter(),
-    }),
+    ...notifications,
     ...createDeadlineActivities({ dataSource: deps.dataSource }),
     ...createRegistryActivities({ dataSource: deps.dataSource }),
     ...createPlatformOutboxActivities({
       dataSource: deps.dataSource,
       adapter: deps.platformAdapter ?? new LocalSinkPlatformAdapter(deps.dataSource),
     }),
+    ...createObjectionActivities({ dataSource: deps.dataSource, notify: notifications.notify }),
   };
 }
 

@@ -4,6 +4,7 @@ import { OpenDeadline } from './deadline/open-deadline.entity';
 import { Notification } from './notification.entity';
 import { ObjectionCase } from './objection/objection-case.entity';
 import { ObjectionEvent } from './objection/objection-event.entity';
+import { RestorationTask } from './objection/restoration-task.entity';
 import { PolicyVersionRow } from './policy/policy-version.entity';
 import { REGISTRY_ENTITIES } from './registry';
 
@@ -15,6 +16,7 @@ export const ENTITIES = [
   PolicyVersionRow,
   ObjectionCase,
   ObjectionEvent,
+  RestorationTask,
   OpenDeadline,
   ...REGISTRY_ENTITIES,
 ];
@@ -27,4 +29,5 @@ export {
   ObjectionEvent,
   OpenDeadline,
   PolicyVersionRow,
+  RestorationTask,
 };

@@ -4,6 +4,7 @@ import { CalendarAndPolicy1763856200000 } from './1763856200000-calendar-and-pol
 import { ObjectionCase1763856300000 } from './1763856300000-objection-case';
 import { OpenDeadline1763856400000 } from './1763856400000-open-deadline';
 import { Registry1763856500000 } from './1763856500000-registry';
+import { ObjectionReadModel1763856600000 } from './1763856600000-objection-read-model';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   ObjectionCase1763856300000,
   OpenDeadline1763856400000,
   Registry1763856500000,
+  ObjectionReadModel1763856600000,
 ];

@@ -6,6 +6,7 @@ import type {
   ObjectionStatus,
   VerificationOutcome,
 } from '../../../../workflows/objection/types';
+import type { ObjectionSnapshot } from '../../../../workflows/objection/state';
 
 /**
  * Read model of one objection case (异议案件). The workflow is the source of truth; activities
@@ -20,12 +21,28 @@ export class ObjectionCase {
   @Column({ name: 'case_no', type: 'text' })
   caseNo!: string;
 
-  /** Given to the applicant for the progress look-up without login (with the subject code). */
-  @Column({ name: 'query_code', type: 'text' })
-  queryCode!: string;
+  /**
+   * SHA-256 of the query code given once to the applicant for the look-up without login (with the
+   * subject code); null for cases started outside the API.
+   */
+  @Column({ name: 'query_code_hash', type: 'text', nullable: true })
+  queryCodeHash!: string | null;
 
-  @Column({ name: 'idempotency_key', type: 'text' })
-  idempotencyKey!: string;
+  /** The caseworker's Idempotency-Key of the creation request (unique per office department). */
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey!: string | null;
+
+  /** SHA-256 of the creation body: the same key with another body is a conflict. */
+  @Column({ name: 'request_hash', type: 'text', nullable: true })
+  requestHash!: string | null;
+
+  /** Revision of the stored snapshot; 0 until the workflow has published. */
+  @Column({ type: 'integer', default: 0 })
+  revision!: number;
+
+  /** The newest snapshot the workflow published (the whole case file). */
+  @Column({ type: 'jsonb', nullable: true })
+  snapshot!: ObjectionSnapshot | null;
 
   @Column({ type: 'text' })
   jurisdiction!: string;
@@ -92,6 +109,22 @@ export class ObjectionCase {
 
   @Column({ type: 'text', nullable: true })
   assignee!: string | null;
+
+  /** Department responsible for the current step (the office, or the provider while verifying). */
+  @Column({ name: 'step_department', type: 'text', nullable: true })
+  stepDepartment!: string | null;
+
+  @Column({ name: 'step_started_at', type: 'timestamptz', nullable: true })
+  stepStartedAt!: Date | null;
+
+  @Column({ name: 'step_remind_at', type: 'timestamptz', nullable: true })
+  stepRemindAt!: Date | null;
+
+  @Column({ name: 'step_second_level_at', type: 'timestamptz', nullable: true })
+  stepSecondLevelAt!: Date | null;
+
+  @Column({ name: 'step_overdue_at', type: 'timestamptz', nullable: true })
+  stepOverdueAt!: Date | null;
 
   @Column({ type: 'text', nullable: true })
   outcome!: VerificationOutcome | null;

@@ -1,0 +1,141 @@
+import type { DataSource } from 'typeorm';
+import type {
+  ObjectionActivities,
+  RestorationTaskInput,
+} from '../../workflows/objection/activities-contract';
+import { providerOf } from '../../workflows/objection/notices';
+import type { ObjectionSnapshot } from '../../workflows/objection/state';
+import type { NotifyInput, NotifyResult } from '../notifications/notifications';
+
+export interface ObjectionActivityDeps {
+  dataSource: DataSource;
+  /** The shared notification activity (stored first, delivered by the channel's adapter). */
+  notify: (input: NotifyInput) => Promise<NotifyResult>;
+}
+
+/** An ISO instant, or null for an absent or empty one (a step without a limit has due ''). */
+const instant = (value: string | undefined): string | null => (value ? value : null);
+
+/** The row's columns as they follow from a snapshot, in insert order. */
+function caseColumns(s: ObjectionSnapshot): Record<string, unknown> {
+  return {
+    id: s.caseId,
+    case_no: s.caseNo,
+    jurisdiction: s.jurisdiction,
+    policy_version: s.policyVersion,
+    office_department: s.officeDepartment,
+    provider_department: s.providerDepartment,
+    subject_code: s.applicant.subjectCode,
+    subject_name: s.applicant.subjectName,
+    applicant_name: s.applicant.name,
+    applicant_contact: s.applicant.contact,
+    channel: s.channel,
+    record_id: s.recordId,
+    record_description: s.recordDescription,
+    grounds: s.grounds,
+    grounds_text: s.groundsText,
+    attachments: JSON.stringify(s.attachments),
+    status: s.status,
+    current_step: s.step?.step ?? null,
+    step_due_at: instant(s.step?.due),
+    case_due_at: instant(s.caseDue),
+    due_provisional: s.step ? s.step.provisional : s.caseDueProvisional,
+    overdue: s.overdue,
+    escalation_level: s.escalationLevel,
+    assignee: s.step?.assignee ?? null,
+    step_department: s.step?.department ?? null,
+    step_started_at: instant(s.step?.startedAt),
+    step_remind_at: instant(s.step?.remindAt),
+    step_second_level_at: instant(s.step?.secondLevelAt),
+    step_overdue_at: instant(s.step?.overdueAt),
+    outcome: s.outcome ?? null,
+    provider_opinion: s.reply?.opinion ?? null,
+    reply_letter: s.replyLetter ?? null,
+    created_by: s.receivedBy,
+    received_at: s.receivedAt,
+    closed_at: instant(s.closedAt),
+    revision: s.revision,
+    snapshot: JSON.stringify(s),
+  };
+}
+
+/** Columns fixed at intake: never overwritten by a later snapshot. */
+const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'received_at']);
+
+/**
+ * The objection procedure's own side effects (ObjectionActivities): the read model kept in step
+ * with the workflow, and the 恢复信誉 task. Both are idempotent under activity retries.
+ */
+export function createObjectionActivities(deps: ObjectionActivityDeps): ObjectionActivities {
+  async function syncObjectionCase(snapshot: ObjectionSnapshot): Promise<void> {
+    const columns = caseColumns(snapshot);
+    const names = Object.keys(columns);
+    const updates = names
+      .filter((n) => !INTAKE_COLUMNS.has(n))
+      .map((n) => `${n} = EXCLUDED.${n}`)
+      .concat(['updated_at = now()', 'workflow_started_at = COALESCE(c.workflow_started_at, now())']);
+    await deps.dataSource.transaction(async (tx) => {
+      // A case registered through the API already has its row (revision 0); one started
+      // elsewhere gets it here. Only a newer revision replaces what is stored.
+      await tx.query(
+        `INSERT INTO objection_case AS c (${names.join(', ')}, workflow_started_at)
+         VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, now())
+         ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}
+         WHERE c.revision < EXCLUDED.revision`,
+        Object.values(columns),
+      );
+      // The timeline is append-only (trigger): entries already stored are left alone.
+      await tx.query(
+        `INSERT INTO objection_event (case_id, seq, at, kind, actor, summary, detail)
+         SELECT $1, e.seq, e.at, e.kind, e.actor, e.summary, COALESCE(e.detail, '{}'::jsonb)
+         FROM jsonb_to_recordset($2::jsonb)
+           AS e(seq integer, at timestamptz, kind text, actor text, summary text, detail jsonb)
+         ON CONFLICT (case_id, seq) DO NOTHING`,
+        [snapshot.caseId, JSON.stringify(snapshot.timeline)],
+      );
+    });
+  }
+
+  async function openRestorationTask(
+    input: RestorationTaskInput,
+  ): Promise<{ taskId: string; created: boolean }> {
+    const inserted: { id: string }[] = await deps.dataSource.query(
+      `INSERT INTO restoration_task
+         (case_id, case_no, record_id, subject_code, subject_name, department, lifted_measure_ids, reason, opened_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (case_id) DO NOTHING
+       RETURNING id`,
+      [
+        input.caseId,
+        input.caseNo,
+        input.recordId,
+        input.subjectCode,
+        input.subjectName,
+        input.department,
+        input.liftedMeasureIds,
+        input.reason,
+        input.actor,
+      ],
+    );
+    const [task]: { id: string }[] = inserted.length
+      ? inserted
+      : await deps.dataSource.query(`SELECT id FROM restoration_task WHERE case_id = $1`, [input.caseId]);
+    // Told once per case: the notification's key makes a retried activity find the first one.
+    await deps.notify({
+      dedupeKey: `${input.caseId}:restoration-task`,
+      channel: 'internal',
+      recipient: providerOf(input.department),
+      caseId: input.caseId,
+      kind: 'objection.restoration.opened',
+      title: `【恢复信誉】异议案件${input.caseNo}`,
+      body:
+        `异议案件${input.caseNo}核查认定对${input.subjectName}（${input.subjectCode}）实施的惩戒措施有误，` +
+        `请${input.department}依规恢复其信誉、消除不良影响` +
+        (input.liftedMeasureIds.length > 0 ? `（已解除惩戒措施 ${input.liftedMeasureIds.length} 项）` : '') +
+        `。事由：${input.reason}`,
+    });
+    return { taskId: task.id, created: inserted.length > 0 };
+  }
+
+  return { syncObjectionCase, openRestorationTask };
+}
