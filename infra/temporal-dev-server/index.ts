@@ -1,10 +1,12 @@
 import { Engine } from './src/engine/engine';
+import { recover } from './src/engine/recovery';
 import { startGrpcServer } from './src/server';
 import { operatorServiceHandlers } from './src/service';
 import type { Storage } from './src/storage/storage';
 import { testServiceHandlers } from './src/test-service';
 
 export { InMemoryStorage } from './src/storage/memory-storage';
+export { PostgresStorage } from './src/storage/postgres-storage';
 export type { Storage } from './src/storage/storage';
 
 export interface DevServerOptions {
@@ -44,8 +46,11 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
     storage: options.storage,
     suggestContinueAsNew: { events: options.suggestContinueAsNewEvents ?? 4 * 1024, bytes: 4 * 1024 * 1024 },
   });
+  // Whatever the storage already holds (a restart) comes back first.
+  const recovered = await recover(engine);
+  if (recovered.runs > 0) log(`recovered ${recovered.runs} runs (${recovered.open} open) from storage`);
   for (const ns of new Set(['default', ...(options.namespaces ?? [])])) {
-    engine.registerNamespace(ns);
+    if (!engine.namespaces.has(ns)) engine.registerNamespace(ns);
     if (options.searchAttributes) {
       engine.visibility.registry.add(ns, options.searchAttributes);
       engine.saveNamespace(ns);

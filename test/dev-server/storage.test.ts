@@ -1,11 +1,12 @@
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { DevServerHandle, InMemoryStorage, start } from '../../infra/temporal-dev-server';
-import { ConcurrencyError, RunMutation } from '../../infra/temporal-dev-server/src/storage/storage';
+import { DevServerHandle, InMemoryStorage, PostgresStorage, start } from '../../infra/temporal-dev-server';
+import { ConcurrencyError, RunMutation, Storage } from '../../infra/temporal-dev-server/src/storage/storage';
+import { createTestDatabase } from '../support/database';
 import * as activities from './activities';
 
-const { WorkflowExecutionStatus } = temporal.api.enums.v1;
+const { EventType, WorkflowExecutionStatus } = temporal.api.enums.v1;
 
 function mutation(runKey: string, expectedNextEventId: number, eventIds: number[]): RunMutation {
   const historyFrom = eventIds[0] ?? expectedNextEventId;
@@ -42,33 +43,143 @@ function mutation(runKey: string, expectedNextEventId: number, eventIds: number[
   };
 }
 
-describe('storage contract (in-memory implementation)', () => {
+/** Each implementation, opened on an empty store; the PostgreSQL one on a fresh test database. */
+const implementations: Array<[string, () => Promise<{ storage: Storage; done(): Promise<void> }>]> = [
+  ['in-memory', async () => ({ storage: new InMemoryStorage(), done: async () => undefined })],
+  [
+    'PostgreSQL',
+    async () => {
+      const db = await createTestDatabase('devserver');
+      const storage = await PostgresStorage.open(db.url);
+      return {
+        storage,
+        done: async () => {
+          await storage.close();
+          await db.drop();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(implementations)('storage contract (%s)', (_name, open) => {
+  let storage: Storage;
+  let done: () => Promise<void>;
+  beforeEach(async () => {
+    ({ storage, done } = await open());
+  });
+  afterEach(() => done());
+
   it('refuses a change computed from a stale next event id, and writes nothing of that commit', async () => {
-    const storage = new InMemoryStorage();
     await storage.commit([mutation('a', 1, [1, 2])]);
     await expect(storage.commit([mutation('b', 1, [1]), mutation('a', 1, [1])])).rejects.toThrow(
       ConcurrencyError,
     );
     // The valid half of the failed commit was not written either.
     expect(await storage.readHistory('b')).toEqual([]);
+    expect(await storage.loadExecutions()).toHaveLength(1);
+    expect((await storage.listVisibility('default')).map((v) => v.workflowId)).toEqual(['a']);
     expect((await storage.readHistory('a')).map((e) => e.eventId)).toEqual([1, 2]);
     await storage.commit([mutation('a', 3, [3])]);
     expect((await storage.readHistory('a', 2)).map((e) => e.eventId)).toEqual([2, 3]);
+    expect((await storage.readHistory('a', 1, 3)).map((e) => e.eventId)).toEqual([1, 2]);
   });
 
   it('refuses gaps in event ids', async () => {
-    const storage = new InMemoryStorage();
     await expect(storage.commit([mutation('a', 1, [1, 3])])).rejects.toThrow(ConcurrencyError);
     await expect(storage.commit([mutation('a', 1, [2])])).rejects.toThrow(ConcurrencyError);
+    expect(await storage.loadExecutions()).toEqual([]);
   });
 
   it('replaces the tail of a history (a dropped speculative task) and the run’s timers', async () => {
-    const storage = new InMemoryStorage();
     await storage.commit([mutation('a', 1, [1, 2, 3, 4])]);
     await storage.commit([mutation('a', 5, [3])]);
     expect((await storage.readHistory('a')).map((e) => e.eventId)).toEqual([1, 2, 3]);
     expect(await storage.loadTimers()).toEqual([{ runKey: 'a', kind: 'user-timer', ref: 't', at: 1004 }]);
     expect((await storage.listVisibility('default')).map((v) => v.historyLength)).toEqual([3]);
+  });
+
+  it('gives back events, execution state, tasks and visibility rows as they were written, payload bytes included', async () => {
+    const data = Buffer.from([0, 1, 2, 250, 255]);
+    const m = mutation('p', 1, [1]);
+    m.newEvents = [
+      {
+        eventId: 1,
+        eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        eventTime: { seconds: 1700000000, nanos: 5 },
+        workflowExecutionStartedEventAttributes: {
+          workflowType: { name: 'w' },
+          input: { payloads: [{ metadata: { encoding: Buffer.from('binary/plain') }, data }] },
+        },
+      },
+    ];
+    m.execution.state = { startRequest: { input: { payloads: [{ data }] } }, nested: [1, 'two', null] };
+    m.tasks = [
+      { runKey: 'p', kind: 'activity', namespace: 'default', queue: 'q1', scheduledEventId: 5, attempt: 2 },
+    ];
+    m.visibility.memo = { fields: { note: { data } } };
+    m.visibility.closeTime = 1700000000123;
+    await storage.commit([m]);
+    expect(await storage.readHistory('p')).toEqual(m.newEvents);
+    expect(await storage.loadExecutions({ openOnly: true })).toEqual([m.execution]);
+    expect(await storage.loadTasks('q1')).toEqual(m.tasks);
+    expect(await storage.loadTasks('q2')).toEqual([]);
+    expect(await storage.listVisibility('default')).toEqual([m.visibility]);
+    expect(await storage.listVisibility('other')).toEqual([]);
+
+    const closed = mutation('p', 2, []);
+    closed.execution.status = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
+    closed.timers = [];
+    await storage.commit([closed]);
+    expect(await storage.loadExecutions({ openOnly: true })).toEqual([]);
+    expect(await storage.loadExecutions()).toHaveLength(1);
+    expect(await storage.loadTimers()).toEqual([]);
+    expect(await storage.loadTasks()).toEqual([]);
+  });
+
+  it('keeps namespaces with their custom search attributes', async () => {
+    await storage.putNamespace({
+      name: 'ns',
+      description: { namespaceInfo: { name: 'ns' } },
+      searchAttributes: {},
+    });
+    await storage.putNamespace({
+      name: 'ns',
+      description: { namespaceInfo: { name: 'ns', description: 'second' } },
+      searchAttributes: { CaseNumber: 2 },
+    });
+    expect(await storage.loadNamespaces()).toEqual([
+      {
+        name: 'ns',
+        description: { namespaceInfo: { name: 'ns', description: 'second' } },
+        searchAttributes: { CaseNumber: 2 },
+      },
+    ]);
+  });
+});
+
+describe('PostgreSQL storage shared by two writers', () => {
+  it('lets only one of two commits computed from the same next event id through', async () => {
+    const db = await createTestDatabase('devserver');
+    // Opening twice also migrates twice: the second finds the schema at its version.
+    const [one, two] = await Promise.all([PostgresStorage.open(db.url), PostgresStorage.open(db.url)]);
+    try {
+      await one.commit([mutation('a', 1, [1])]);
+      const results = await Promise.allSettled([
+        one.commit([mutation('a', 2, [2, 3])]),
+        two.commit([mutation('a', 2, [2])]),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const [rejected] = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(rejected.reason).toBeInstanceOf(ConcurrencyError);
+      const history = (await two.readHistory('a')).map((e) => e.eventId);
+      const [execution] = await two.loadExecutions();
+      expect(execution.nextEventId).toBe(history.length + 1);
+    } finally {
+      await one.close();
+      await two.close();
+      await db.drop();
+    }
   });
 });
 
@@ -155,5 +266,101 @@ describe('the engine writes every change through its storage', () => {
     expect((await storage.readHistory(runKey)).length).toBe(before);
     await handle.executeUpdate('setLimit', { args: [1] });
     await handle.result();
+  });
+});
+
+/** Opens the same store again after a server closed it (in memory: the same object). */
+const reopenable: Array<[string, () => Promise<{ open(): Promise<Storage>; done(): Promise<void> }>]> = [
+  [
+    'in-memory',
+    async () => {
+      const storage = new InMemoryStorage();
+      return { open: async () => storage, done: async () => undefined };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const db = await createTestDatabase('devserver');
+      return { open: () => PostgresStorage.open(db.url), done: () => db.drop() };
+    },
+  ],
+];
+
+describe.each(reopenable)('a restart of the server on the same storage (%s)', (name, store) => {
+  const taskQueue = `restart-${name}`;
+
+  async function runningWorker(address: string, withActivities: boolean) {
+    const worker = await Worker.create({
+      connection: await NativeConnection.connect({ address }),
+      taskQueue,
+      workflowsPath: require.resolve('./workflows'),
+      activities: withActivities ? activities : {},
+    });
+    const running = worker.run();
+    return {
+      stop: async () => {
+        worker.shutdown();
+        await running;
+      },
+    };
+  }
+
+  async function until(check: () => Promise<boolean>): Promise<void> {
+    while (!(await check())) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  it('loses nothing: timers fire, queued activities are served, waiting workflows get their signals', async () => {
+    const stored = await store();
+    const first = await start({ port: 0, storage: await stored.open() });
+    let client = new Client({ connection: await Connection.connect({ address: first.address }) });
+    // This worker has no activities: the activity task stays queued across the restart.
+    const worker = await runningWorker(first.address, false);
+    const waiting = await client.workflow.start('waitsForSignal', {
+      taskQueue,
+      workflowId: 'restart-signal',
+    });
+    const queued = await client.workflow.start('slowActivity', {
+      taskQueue,
+      workflowId: 'restart-activity',
+      args: [50],
+    });
+    const sleeping = await client.workflow.start('sleepsThenReturns', {
+      taskQueue,
+      workflowId: 'restart-timer',
+      args: [1500],
+    });
+    const has = (handle: typeof waiting, type: number) => async () =>
+      (await handle.fetchHistory()).events!.some((e) => e.eventType === type);
+    await until(has(waiting, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED));
+    await until(has(queued, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED));
+    await until(has(sleeping, EventType.EVENT_TYPE_TIMER_STARTED));
+    await worker.stop();
+    await client.connection.close();
+    await first.stop();
+
+    const second = await start({ port: first.port, storage: await stored.open() });
+    client = new Client({ connection: await Connection.connect({ address: second.address }) });
+    const replacement = await runningWorker(second.address, true);
+    try {
+      await client.workflow.getHandle('restart-signal').signal('approve', 'after restart');
+      expect(await client.workflow.getHandle('restart-signal').result()).toBe('after restart');
+      expect(await client.workflow.getHandle('restart-activity').result()).toBe('slept 50');
+      expect(await client.workflow.getHandle('restart-timer').result()).toBe('woke');
+      const events = (await client.workflow.getHandle('restart-timer').fetchHistory()).events!;
+      expect(events.map((e) => Number(e.eventId))).toEqual(events.map((_, i) => i + 1));
+      expect(events.map((e) => e.eventType)).toContain(EventType.EVENT_TYPE_TIMER_FIRED);
+      // The search for closed runs and their histories works across the restart too.
+      const listed = await client.workflowService.listWorkflowExecutions({
+        namespace: 'default',
+        query: `WorkflowId = 'restart-timer'`,
+      });
+      expect(listed.executions).toHaveLength(1);
+    } finally {
+      await replacement.stop();
+      await client.connection.close();
+      await second.stop();
+      await stored.done();
+    }
   });
 });

@@ -79,12 +79,30 @@ export class Activities {
       timers: [],
     };
     run.activities.set(event.eventId, activity);
-    if (scheduleToClose) {
-      activity.scheduleToCloseTimer = this.e.clock.schedule(now + scheduleToClose, () =>
-        this.timedOut(run, activity, TimeoutType.SCHEDULE_TO_CLOSE),
-      );
-    }
+    this.armScheduleToClose(run, activity);
     this.enqueue(run, activity);
+  }
+
+  /**
+   * Puts a pending activity back to work after a restart of the server: its timeouts on the clock
+   * again, and the task in its queue if it was waiting there.
+   */
+  restore(run: Run, activity: ActivityState): void {
+    this.armScheduleToClose(run, activity);
+    if (activity.queued) this.enqueue(run, activity);
+    else if (activity.startedTime !== undefined) {
+      this.armStartToClose(run, activity);
+      if (activity.heartbeatMs)
+        this.armHeartbeat(run, activity, activity.lastHeartbeatTime ?? activity.startedTime);
+    } else if (activity.retryAt !== undefined) this.armRetry(run, activity);
+  }
+
+  private armScheduleToClose(run: Run, activity: ActivityState): void {
+    if (!activity.scheduleToCloseMs) return;
+    activity.scheduleToCloseTimer = this.e.clock.schedule(
+      activity.scheduledTime + activity.scheduleToCloseMs,
+      () => this.timedOut(run, activity, TimeoutType.SCHEDULE_TO_CLOSE),
+    );
   }
 
   private enqueue(run: Run, activity: ActivityState): void {
@@ -94,7 +112,7 @@ export class Activities {
     this.e.persistence.touch(run);
     if (activity.scheduleToStartMs) {
       activity.timers.push(
-        this.e.clock.schedule(this.e.clock.now() + activity.scheduleToStartMs, () => {
+        this.e.clock.schedule(activity.currentAttemptScheduledTime + activity.scheduleToStartMs, () => {
           if (activity.attempt === attempt && activity.startedTime === undefined) {
             this.timedOut(run, activity, TimeoutType.SCHEDULE_TO_START);
           }
@@ -128,12 +146,8 @@ export class Activities {
     activity.startedIdentity = identity;
     this.clearAttemptTimers(activity);
     const attempt = activity.attempt;
-    activity.timers.push(
-      this.e.clock.schedule(now + activity.startToCloseMs, () => {
-        if (activity.attempt === attempt) this.timedOut(run, activity, TimeoutType.START_TO_CLOSE);
-      }),
-    );
-    if (activity.heartbeatMs) this.armHeartbeat(run, activity);
+    this.armStartToClose(run, activity);
+    if (activity.heartbeatMs) this.armHeartbeat(run, activity, now);
     return {
       taskToken: encodeToken({
         k: 'a',
@@ -163,9 +177,18 @@ export class Activities {
     };
   }
 
-  private armHeartbeat(run: Run, activity: ActivityState): void {
+  private armStartToClose(run: Run, activity: ActivityState): void {
     const attempt = activity.attempt;
-    const since = this.e.clock.now();
+    activity.timers.push(
+      this.e.clock.schedule(activity.startedTime! + activity.startToCloseMs, () => {
+        if (activity.attempt === attempt) this.timedOut(run, activity, TimeoutType.START_TO_CLOSE);
+      }),
+    );
+  }
+
+  /** Times the attempt out unless a heartbeat comes within the heartbeat timeout after `since`. */
+  private armHeartbeat(run: Run, activity: ActivityState, since: number): void {
+    const attempt = activity.attempt;
     activity.timers.push(
       this.e.clock.schedule(since + activity.heartbeatMs!, () => {
         if (activity.attempt !== attempt || activity.startedTime === undefined) return;
@@ -274,7 +297,7 @@ export class Activities {
     this.e.persistence.touch(run);
     if (details) activity.heartbeatDetails = details;
     activity.lastHeartbeatTime = this.e.clock.now();
-    if (activity.heartbeatMs) this.armHeartbeat(run, activity);
+    if (activity.heartbeatMs) this.armHeartbeat(run, activity, activity.lastHeartbeatTime);
     return { cancelRequested: activity.cancelRequested };
   }
 
@@ -295,13 +318,14 @@ export class Activities {
     activity.attempt = nextAttempt;
     activity.retryAt = this.e.clock.now() + backoffMs;
     this.e.persistence.touch(run);
+    this.armRetry(run, activity);
+  }
+
+  private armRetry(run: Run, activity: ActivityState): void {
+    const attempt = activity.attempt;
     activity.timers.push(
-      this.e.clock.schedule(activity.retryAt, () => {
-        if (
-          activity.attempt !== nextAttempt ||
-          !run.activities.has(activity.scheduledEventId) ||
-          isClosed(run)
-        )
+      this.e.clock.schedule(activity.retryAt!, () => {
+        if (activity.attempt !== attempt || !run.activities.has(activity.scheduledEventId) || isClosed(run))
           return;
         activity.currentAttemptScheduledTime = this.e.clock.now();
         this.enqueue(run, activity);

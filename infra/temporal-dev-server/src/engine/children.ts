@@ -47,60 +47,69 @@ export class Children {
     };
     parent.children.set(initiated.eventId, child);
     // The real server starts the child asynchronously after the parent's task completes.
-    this.e.later(() => {
-      if (isClosed(parent)) return;
-      try {
-        const { run } = this.e.startWorkflow(
-          {
-            namespace,
-            workflowId: a.workflowId,
-            workflowType: a.workflowType,
-            taskQueue: a.taskQueue?.name ? a.taskQueue : { name: parent.taskQueue },
-            input: a.input,
-            workflowExecutionTimeout: a.workflowExecutionTimeout,
-            workflowRunTimeout: a.workflowRunTimeout,
-            workflowTaskTimeout: a.workflowTaskTimeout,
-            identity,
-            requestId: randomUUID(),
-            workflowIdReusePolicy: a.workflowIdReusePolicy,
-            retryPolicy: a.retryPolicy,
-            header: a.header,
-            memo: a.memo,
-            searchAttributes: a.searchAttributes,
-          },
-          {
-            parent: {
-              namespace: parent.namespace,
-              workflowId: parent.workflowId,
-              runId: parent.runId,
-              initiatedEventId: initiated.eventId,
-            },
-          },
-        );
-        child.runId = run.runId;
-        const started = this.e.events.append(parent, EventType.CHILD_WORKFLOW_EXECUTION_STARTED, {
-          namespace,
-          initiatedEventId: initiated.eventId,
-          workflowExecution: { workflowId: run.workflowId, runId: run.runId },
-          workflowType: a.workflowType,
-          header: a.header,
-        });
-        child.startedEventId = started.eventId;
-      } catch (err) {
-        parent.children.delete(initiated.eventId);
-        this.e.events.append(parent, EventType.START_CHILD_WORKFLOW_EXECUTION_FAILED, {
+    const attributes = initiated.startChildWorkflowExecutionInitiatedEventAttributes as Msg;
+    this.e.later(() => this.startInitiated(parent, child, attributes, identity));
+  }
+
+  /**
+   * Starts a child whose Initiated event is in the parent's history (`a`: its attributes) and
+   * records the outcome in the parent. Also used after a restart for a child not started yet.
+   */
+  startInitiated(parent: Run, child: ChildState, a: Msg, identity: string): void {
+    const namespace = child.namespace;
+    const completedEventId = a.workflowTaskCompletedEventId;
+    if (isClosed(parent) || child.runId !== undefined) return;
+    try {
+      const { run } = this.e.startWorkflow(
+        {
           namespace,
           workflowId: a.workflowId,
           workflowType: a.workflowType,
-          cause: StartChildFailedCause.WORKFLOW_ALREADY_EXISTS,
-          control: a.control,
-          initiatedEventId: initiated.eventId,
-          workflowTaskCompletedEventId: completedEventId,
-        });
-        if (!(err instanceof RpcError)) this.e.log(`child start failed: ${String(err)}`);
-      }
-      this.e.workflowTasks.schedule(parent);
-    });
+          taskQueue: a.taskQueue?.name ? a.taskQueue : { name: parent.taskQueue },
+          input: a.input,
+          workflowExecutionTimeout: a.workflowExecutionTimeout,
+          workflowRunTimeout: a.workflowRunTimeout,
+          workflowTaskTimeout: a.workflowTaskTimeout,
+          identity,
+          requestId: randomUUID(),
+          workflowIdReusePolicy: a.workflowIdReusePolicy,
+          retryPolicy: a.retryPolicy,
+          header: a.header,
+          memo: a.memo,
+          searchAttributes: a.searchAttributes,
+        },
+        {
+          parent: {
+            namespace: parent.namespace,
+            workflowId: parent.workflowId,
+            runId: parent.runId,
+            initiatedEventId: child.initiatedEventId,
+          },
+        },
+      );
+      child.runId = run.runId;
+      const started = this.e.events.append(parent, EventType.CHILD_WORKFLOW_EXECUTION_STARTED, {
+        namespace,
+        initiatedEventId: child.initiatedEventId,
+        workflowExecution: { workflowId: run.workflowId, runId: run.runId },
+        workflowType: a.workflowType,
+        header: a.header,
+      });
+      child.startedEventId = started.eventId;
+    } catch (err) {
+      parent.children.delete(child.initiatedEventId);
+      this.e.events.append(parent, EventType.START_CHILD_WORKFLOW_EXECUTION_FAILED, {
+        namespace,
+        workflowId: a.workflowId,
+        workflowType: a.workflowType,
+        cause: StartChildFailedCause.WORKFLOW_ALREADY_EXISTS,
+        control: a.control,
+        initiatedEventId: child.initiatedEventId,
+        workflowTaskCompletedEventId: completedEventId,
+      });
+      if (!(err instanceof RpcError)) this.e.log(`child start failed: ${String(err)}`);
+    }
+    this.e.workflowTasks.schedule(parent);
   }
 
   notifyParent(child: Run): void {

@@ -338,14 +338,27 @@ export class Engine {
     if (extra.signal) {
       this.events.append(run, EventType.WORKFLOW_EXECUTION_SIGNALED, extra.signal);
     }
-    if (runTimeoutMs) {
-      run.runTimer = this.clock.schedule(now + runTimeoutMs, () => this.timeOutRun(run));
-    }
+    this.armRunTimeout(run);
     const delay = run.executionTime - now;
     if (delay > 0) this.clock.schedule(run.executionTime, () => this.workflowTasks.schedule(run));
     else this.workflowTasks.schedule(run);
     this.log(`started ${workflowId} (${req.workflowType.name}) run ${runId}`);
     return { run, started: true };
+  }
+
+  /** The run timeout on the server clock (at start, and again after a restart). */
+  armRunTimeout(run: Run): void {
+    if (run.runTimeoutMs) {
+      run.runTimer = this.clock.schedule(run.startTime + run.runTimeoutMs, () => this.timeOutRun(run));
+    }
+  }
+
+  /** Takes in a run loaded from storage (after a restart); runs come oldest first. */
+  adopt(run: Run): void {
+    const key = `${run.namespace}/${run.workflowId}`;
+    this.executions.set(key, [...(this.executions.get(key) ?? []), run]);
+    this.runsById.set(run.runId, run);
+    this.persistence.restored(run);
   }
 
   private alreadyStarted(run: Run, requestId?: string): RpcError {

@@ -47,6 +47,11 @@ export class Persistence {
     }
   }
 
+  /** A run loaded from storage after a restart: storage is at its next event id. */
+  restored(run: Run): void {
+    this.storedNextEventId.set(run.key, run.nextEventId);
+  }
+
   saveNamespace(record: NamespaceRecord): void {
     this.enqueue(() => this.storage.putNamespace(record));
   }
@@ -128,9 +133,12 @@ export function executionRecord(run: Run): ExecutionRecord {
         startedTime: run.wft.startedTime,
         speculative: run.wft.speculative,
         transient: run.wft.transient,
-        transientEvents: run.wft.transientEvents,
+        transientEvents: run.wft.transientEvents && [...run.wft.transientEvents],
+        deliveredUpdates: [...run.wft.deliveredUpdates],
+        nextEventIdBefore: run.wft.nextEventIdBefore,
+        previousStartedBefore: run.wft.previousStartedBefore,
       },
-      bufferedEvents: run.buffered,
+      bufferedEvents: [...run.buffered],
       needsWorkflowTask: run.needsWft,
       previousStartedEventId: run.previousStartedEventId,
       lastCompletedWorkflowTaskEventId: run.lastCompletedWftEventId,
@@ -144,11 +152,12 @@ export function executionRecord(run: Run): ExecutionRecord {
         startedEventId: t.startedEventId,
         fireAt: t.fireAt,
       })),
-      children: [...run.children.values()],
+      children: [...run.children.values()].map((c) => ({ ...c })),
       updates: [...run.updates.values()].map((u) => ({
         id: u.id,
         request: u.request,
         stage: u.stage,
+        delivered: u.delivered,
         outcome: u.outcome,
         acceptedEventId: u.acceptedEventId,
       })),

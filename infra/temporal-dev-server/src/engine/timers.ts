@@ -15,14 +15,19 @@ export class Timers {
       startToFireTimeout: a.startToFireTimeout,
       workflowTaskCompletedEventId: completedEventId,
     });
-    const handle = this.e.clock.schedule(this.e.clock.now() + ms, () => {
-      const timer = run.timers.get(timerId);
-      if (!timer || isClosed(run)) return;
+    run.timers.set(timerId, { startedEventId: started.eventId, fireAt: this.e.clock.now() + ms, handle: 0 });
+    this.arm(run, timerId);
+  }
+
+  /** Puts a pending timer on the server clock (when started, and again after a restart). */
+  arm(run: Run, timerId: string): void {
+    const timer = run.timers.get(timerId)!;
+    timer.handle = this.e.clock.schedule(timer.fireAt, () => {
+      if (run.timers.get(timerId) !== timer || isClosed(run)) return;
       run.timers.delete(timerId);
       this.e.events.append(run, EventType.TIMER_FIRED, { timerId, startedEventId: timer.startedEventId });
       this.e.workflowTasks.schedule(run);
     });
-    run.timers.set(timerId, { startedEventId: started.eventId, fireAt: this.e.clock.now() + ms, handle });
   }
 
   cancel(run: Run, a: Msg, completedEventId: number): void {

@@ -64,6 +64,31 @@ export class WorkflowTasks {
     this.enqueue(run);
   }
 
+  /**
+   * After a restart of the server: a task a worker holds keeps its timeout; a task waiting in a
+   * queue goes to the normal queue (a sticky worker's cache may be gone, so it gets the full
+   * history); a run whose first task was not due yet (start delay, retry back-off) gets it later.
+   */
+  restore(run: Run): void {
+    run.stickyQueue = undefined;
+    const wft = run.wft;
+    if (!wft) {
+      if (run.lastCompletedWftEventId === 0) {
+        this.e.clock.schedule(run.executionTime, () => this.schedule(run));
+      }
+      return;
+    }
+    wft.ref = this.refSeq++;
+    if (wft.startedEventId !== undefined) {
+      wft.timer = this.e.clock.schedule(wft.startedTime! + run.taskTimeoutMs, () =>
+        this.startToCloseTimeout(run, wft),
+      );
+    } else {
+      wft.sticky = false;
+      this.enqueue(run);
+    }
+  }
+
   private scheduledAttributes(run: Run, attempt: number): Msg {
     return {
       taskQueue: run.stickyQueue

@@ -10,6 +10,7 @@ import {
   TimerRecord,
   VisibilityRecord,
 } from './storage';
+import { checkMutations } from './records';
 
 /**
  * Storage in process memory: the default of the dev server (state ends with the process). It
@@ -25,22 +26,13 @@ export class InMemoryStorage implements Storage {
 
   async commit(mutations: RunMutation[]): Promise<void> {
     // Check everything before changing anything: a failed commit leaves no partial write.
+    checkMutations(mutations);
     for (const m of mutations) {
       const stored = this.executions.get(m.runKey)?.nextEventId ?? 1;
       if (stored !== m.expectedNextEventId) {
         throw new ConcurrencyError(
           `run ${m.runKey} is at event ${stored} in storage, the change was made for ${m.expectedNextEventId}`,
         );
-      }
-      if (m.historyFrom > m.expectedNextEventId) {
-        throw new ConcurrencyError(`run ${m.runKey}: history would have a gap at ${m.expectedNextEventId}`);
-      }
-      const ids = m.newEvents.map((e) => e.eventId as number);
-      if (ids.some((id, i) => id !== m.historyFrom + i)) {
-        throw new ConcurrencyError(`run ${m.runKey}: event ids must be contiguous from ${m.historyFrom}`);
-      }
-      if (m.execution.nextEventId !== m.historyFrom + m.newEvents.length) {
-        throw new ConcurrencyError(`run ${m.runKey}: next event id does not follow the events written`);
       }
     }
     for (const m of mutations) {
