@@ -50,3 +50,15 @@ export async function completedElsewhere(): Promise<string> {
   Context.current().heartbeat();
   throw new CompleteAsyncError();
 }
+
+/** Every execution of `recordsSideEffect` in this process: workflow id and attempt. */
+export const sideEffects: Array<{ workflowId: string; attempt: number }> = [];
+
+/** A side effect (recorded in this process), then a wait of `ms`. */
+export async function recordsSideEffect(ms: number): Promise<string> {
+  const { attempt, workflowExecution } = Context.current().info;
+  const workflowId = workflowExecution?.workflowId ?? '';
+  sideEffects.push({ workflowId, attempt });
+  await Context.current().sleep(ms);
+  return `effect of ${workflowId}`;
+}

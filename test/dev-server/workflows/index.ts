@@ -267,3 +267,27 @@ export async function failsUntilAttempt(succeedAt: number): Promise<number> {
   if (attempt < succeedAt) throw ApplicationFailure.retryable(`attempt ${attempt} failed`, 'NotYet');
   return attempt;
 }
+
+export async function sleepsThenReturns(ms: number): Promise<string> {
+  await sleep(ms);
+  return 'woke';
+}
+
+/**
+ * One activity with a side effect, one timer and one signal: what a server crash must not lose.
+ * The activity's start-to-close timeout is short, so an attempt lost with the server is retried soon.
+ */
+export async function survivesServerLoss(activityMs: number, timerMs: number): Promise<string> {
+  const { recordsSideEffect } = proxyActivities<typeof activities>({
+    startToCloseTimeout: '4s',
+    retry: { initialInterval: '100ms', maximumAttempts: 10 },
+  });
+  let approvedBy = '';
+  setHandler(approve, (by) => {
+    approvedBy = by;
+  });
+  const effect = await recordsSideEffect(activityMs);
+  await sleep(timerMs);
+  await condition(() => approvedBy !== '');
+  return `${effect}, slept ${timerMs}, approved by ${approvedBy}`;
+}
