@@ -15,6 +15,7 @@ import { CalendarController } from './calendar/calendar.controller';
 import { HealthController } from './health/health.controller';
 import { PoliciesController } from './policies/policies.controller';
 import { MeController } from './me/me.controller';
+import { ObjectionsModule } from './objections/objections.module';
 import { RegistryModule } from './registry/registry.module';
 
 /** Process-wide providers: configuration, Temporal client, worker status, token service. */
@@ -56,6 +57,7 @@ export class AppModule implements NestModule {
           dataSourceFactory: async () => runtime.dataSource,
         }),
         RegistryModule,
+        ObjectionsModule,
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [
