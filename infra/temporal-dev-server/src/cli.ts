@@ -1,17 +1,26 @@
 import { start } from '../index';
+import { PostgresStorage } from './storage/postgres-storage';
 import { IndexedValueType } from './visibility/visibility';
 
 /**
  * Accepts the argument forms @temporalio/testing passes to the official binaries:
- *   server start-dev --port N --namespace NS --ip IP [--db-filename F] [--headless|--ui-port N]
- *                    [--log-level L] [--dynamic-config-value K=V]...
+ *   server start-dev --port N --namespace NS --ip IP [--db-url URL [--db-schema S]] [--db-filename F]
+ *                    [--headless|--ui-port N] [--log-level L] [--dynamic-config-value K=V]...
  *   <port> [extra args]          (the Java test server's form)
  */
 export interface CliOptions {
   port: number;
   ip: string;
   namespaces: string[];
+  /**
+   * Accepted for the official CLI's sake (its SQLite file); this server has no SQLite, so a file name
+   * is ignored and state stays in memory. A postgres:// URL given here works as --db-url.
+   */
   dbFilename?: string;
+  /** PostgreSQL connection URL: state is kept there and recovered at start. */
+  dbUrl?: string;
+  /** Schema of the server's tables in that database (default temporal_dev). */
+  dbSchema?: string;
   logLevel: string;
   /** The test-server form serves the TestService with time skipping. */
   timeSkipping: boolean;
@@ -76,6 +85,13 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--db-filename':
       case '-f':
         options.dbFilename = value();
+        if (/^postgres(ql)?:\/\//.test(options.dbFilename)) options.dbUrl = options.dbFilename;
+        break;
+      case '--db-url':
+        options.dbUrl = value();
+        break;
+      case '--db-schema':
+        options.dbSchema = value();
         break;
       case '--log-level':
         options.logLevel = value();
@@ -122,7 +138,11 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const verbose = options.logLevel === 'debug' || options.logLevel === 'info';
+  const storage = options.dbUrl
+    ? await PostgresStorage.open(options.dbUrl, { schema: options.dbSchema })
+    : undefined;
   const handle = await start({
+    storage,
     port: options.port,
     ip: options.ip,
     namespaces: options.namespaces,
@@ -135,11 +155,21 @@ export async function main(argv: string[]): Promise<void> {
   });
   const namespaces = [...new Set(['default', ...options.namespaces])];
   console.log(
-    `temporal-dev-server listening on ${handle.address} (${namespaces.length > 1 ? 'namespaces' : 'namespace'} ${namespaces.join(', ')}, storage memory${options.timeSkipping ? ', time skipping' : ''})`,
+    `temporal-dev-server listening on ${handle.address} (${namespaces.length > 1 ? 'namespaces' : 'namespace'} ${namespaces.join(', ')}, storage ${storage ? `postgres ${redactedUrl(options.dbUrl!)} schema ${options.dbSchema ?? 'temporal_dev'}` : 'memory'}${options.timeSkipping ? ', time skipping' : ''})`,
   );
   const stop = () => {
     void handle.stop().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid url)';
+  }
 }
