@@ -85,6 +85,8 @@ export async function startStack(
         port: config.temporal.embeddedPort,
         namespace: config.temporal.namespace,
         dataDir: path.join(config.dataDir, 'temporal'),
+        // The dev server keeps its state in the service's database, in a schema of its own.
+        databaseUrl,
         onLog: events.log,
       });
       stops.push(() => temporal.stop());

@@ -6,8 +6,13 @@ import { Connection } from '@temporalio/client';
 export interface EmbeddedTemporalOptions {
   port: number;
   namespace: string;
-  /** Where the dev server keeps its state (passed as --db-filename, as to the official CLI). */
+  /** A directory of the dev server's own (created if missing). */
   dataDir: string;
+  /**
+   * PostgreSQL database that keeps the dev server's state (in its own schema, `temporal_dev`), so
+   * running workflows survive a restart. Without it, state is in memory and ends with the process.
+   */
+  databaseUrl?: string;
   onLog?: (line: string) => void;
   readyTimeoutMs?: number;
 }
@@ -48,8 +53,7 @@ export async function startEmbeddedTemporal(
       options.namespace,
       '--ip',
       '127.0.0.1',
-      '--db-filename',
-      path.join(options.dataDir, 'temporal.db'),
+      ...(options.databaseUrl ? ['--db-url', options.databaseUrl] : []),
       '--headless',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
