@@ -48,8 +48,11 @@ describe('objections API end to end: from intake to the written reply, on the em
     expect(JSON.stringify(stored)).not.toContain(created.body.queryCode);
 
     // The workflow runs and publishes: the case file shows the intake and, for 叶县, the 5 WD case limit.
-    const received = await a.caseFile(id, (c) =>
-      c.case?.timeline?.some((e: { kind: string }) => e.kind === 'record-disputed'),
+    const received = await a.caseFile(
+      id,
+      (c) =>
+        c.case?.caseDue !== undefined &&
+        c.case.timeline.some((e: { kind: string }) => e.kind === 'record-disputed'),
     );
     expect(received.case?.caseDue).toEqual(expect.any(String));
     expect(received.deadlines.caseDue).toBe(received.case?.caseDue);
@@ -146,7 +149,17 @@ describe('objections API end to end: from intake to the written reply, on the em
 
   it('upholds a record: a withdrawal after the provider’s reply is refused without a trace, then the reply letter says it stays', async () => {
     const { id, queryCode, subjectCode, recordId } = await a.createCase();
-    await a.forward(id);
+    // A repeated request with the same Idempotency-Key gets the first answer; the case is forwarded once.
+    const forward = () =>
+      http()
+        .post(`/api/objections/${id}/forward`)
+        .set(a.caseworker())
+        .set('Idempotency-Key', 'forward-once-0001')
+        .send({});
+    expect((await forward().expect(200)).body.status).toBe('forwarded');
+    expect((await forward().expect(200)).body.status).toBe('forwarded');
+    const forwarded = await a.caseFile(id, (c) => c.status === 'forwarded');
+    expect(forwarded.timeline.filter((e: { kind: string }) => e.kind === 'forwarded')).toHaveLength(1);
     await http()
       .post(`/api/objections/${id}/verification`)
       .set(a.provider())
@@ -155,7 +168,7 @@ describe('objections API end to end: from intake to the written reply, on the em
     const verified = await a.readyForReply(id);
     expect(verified.status).toBe('verified');
 
-    const before = await a.row(id);
+    const before = await a.caseState(id);
     const refused = await http()
       .post(`/api/objections/${id}/withdraw`)
       .set(a.caseworker())
@@ -169,7 +182,7 @@ describe('objections API end to end: from intake to the written reply, on the em
       .send({ outcome: 'revoked', opinion: '重新核查后决定撤销该记录' })
       .expect(409);
     expect(twice.body.code).toBe('VERIFICATION_ALREADY_REPLIED');
-    expect((await a.row(id)).snapshot).toEqual(before.snapshot);
+    expect(await a.caseState(id)).toEqual(before);
 
     const closed = await http().post(`/api/objections/${id}/reply`).set(a.caseworker()).send({}).expect(200);
     expect(closed.body.replyLetter).toContain('经核实信息无误，维持原记录');
@@ -220,7 +233,8 @@ describe('objections API end to end: from intake to the written reply, on the em
       pendingMaterials: { items: ['营业执照复印件', '报送回执原件'] },
     });
 
-    const before = await a.caseFile(id, (c) => c.status === 'awaiting-materials');
+    await a.caseFile(id, (c) => c.status === 'awaiting-materials');
+    const before = await a.caseState(id);
     const refused = await http()
       .post(`/api/objections/${id}/forward`)
       .set(a.caseworker())
@@ -230,7 +244,7 @@ describe('objections API end to end: from intake to the written reply, on the em
       code: 'OBJECTION_WRONG_STATUS',
       message: expect.stringContaining('待补正'),
     });
-    expect((await a.row(id)).revision).toBe(before.revision);
+    expect(await a.caseState(id)).toEqual(before);
 
     const lookup = await http().get('/api/objections/lookup').query({ queryCode, subjectCode }).expect(200);
     expect(lookup.body).toMatchObject({

@@ -164,6 +164,22 @@ export function actors(stack: ObjectionStack) {
 
   const row = (id: string) => api.dataSource.getRepository(ObjectionCase).findOneByOrFail({ id });
 
+  /**
+   * What a refused request must not change: status, result, case file entries. (Revision and
+   * deadlines may still move on their own: the step clocks publish their plans asynchronously.)
+   */
+  const caseState = async (id: string) => {
+    const r = await row(id);
+    return {
+      status: r.status,
+      outcome: r.outcome,
+      reply: r.snapshot?.reply ?? null,
+      pendingMaterials: r.snapshot?.pendingMaterials ?? null,
+      attachments: r.snapshot?.attachments ?? null,
+      timeline: r.snapshot?.timeline ?? [],
+    };
+  };
+
   /** Forwards and waits until the case is with the provider. */
   async function forward(id: string) {
     const res = await stack
@@ -189,6 +205,7 @@ export function actors(stack: ObjectionStack) {
     detail,
     caseFile,
     row,
+    caseState,
     forward,
     readyForReply,
   };

@@ -58,6 +58,11 @@ const zod = <S extends z.ZodTypeAny>(schema: S) => new ZodValidationPipe(schema)
 
 const REFUSALS =
   'Refused by the workflow: OBJECTION_ENDED, OBJECTION_WRONG_STATUS (409), OBJECTION_INVALID_INPUT (422)';
+const ACTION_KEY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Optional: a repeated request with the same key gets the first request’s answer (update id)',
+};
 
 const example = (value: Record<string, unknown>) => ({ schema: { type: 'object', example: value } });
 
@@ -187,12 +192,14 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker: ask the applicant for missing materials (补正); the clock stops' })
   @ApiBody(example({ items: ['营业执照复印件'], note: '请加盖公章' }))
   @ApiConflictResponse({ description: REFUSALS })
+  @ApiHeader(ACTION_KEY)
   requestMaterials(
     @Param('id', uuid) id: string,
     @Body(zod(requestMaterialsSchema)) body: z.infer<typeof requestMaterialsSchema>,
     @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, requestMaterialsUpdate, body);
+    return this.objections.act(principal, id, requestMaterialsUpdate, body, idempotencyKey);
   }
 
   @Post(':id/materials')
@@ -201,12 +208,14 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker: the requested materials arrived; the clock runs again' })
   @ApiBody(example({ attachments: [{ ref: 'DOC-2026-0002', name: '营业执照复印件' }] }))
   @ApiConflictResponse({ description: REFUSALS })
+  @ApiHeader(ACTION_KEY)
   materials(
     @Param('id', uuid) id: string,
     @Body(zod(materialsReceivedSchema)) body: z.infer<typeof materialsReceivedSchema>,
     @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, materialsReceivedUpdate, body);
+    return this.objections.act(principal, id, materialsReceivedUpdate, body, idempotencyKey);
   }
 
   @Post(':id/forward')
@@ -215,12 +224,14 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker: forward the case to the record’s provider for verification (转办)' })
   @ApiBody(example({ note: '请核实' }))
   @ApiConflictResponse({ description: REFUSALS })
+  @ApiHeader(ACTION_KEY)
   forward(
     @Param('id', uuid) id: string,
     @Body(zod(forwardSchema)) body: z.infer<typeof forwardSchema>,
     @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, forwardUpdate, body);
+    return this.objections.act(principal, id, forwardUpdate, body, idempotencyKey);
   }
 
   @Post(':id/extend')
@@ -229,12 +240,14 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker: extend the current step by 1–30 working days with a reason (延期)' })
   @ApiBody(example({ workingDays: 5, reason: '需调取原始执法档案' }))
   @ApiConflictResponse({ description: REFUSALS })
+  @ApiHeader(ACTION_KEY)
   extend(
     @Param('id', uuid) id: string,
     @Body(zod(extendSchema)) body: z.infer<typeof extendSchema>,
     @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, extendUpdate, body);
+    return this.objections.act(principal, id, extendUpdate, body, idempotencyKey);
   }
 
   @Post(':id/withdraw')
@@ -243,12 +256,14 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker, for the applicant: withdraw the objection before the result (撤回)' })
   @ApiBody(example({ reason: '申请人书面申请撤回' }))
   @ApiConflictResponse({ description: REFUSALS })
+  @ApiHeader(ACTION_KEY)
   withdraw(
     @Param('id', uuid) id: string,
     @Body(zod(withdrawSchema)) body: z.infer<typeof withdrawSchema>,
     @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, withdrawUpdate, body);
+    return this.objections.act(principal, id, withdrawUpdate, body, idempotencyKey);
   }
 
   @Post(':id/reply')
@@ -256,12 +271,14 @@ export class ObjectionsController {
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker: issue the written reply (异议处理结果告知书) and close the case' })
   @ApiConflictResponse({ description: REFUSALS })
+  @ApiHeader(ACTION_KEY)
   reply(
     @Param('id', uuid) id: string,
     @Body(zod(issueReplySchema)) body: z.infer<typeof issueReplySchema>,
     @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, issueReplyUpdate, body);
+    return this.objections.act(principal, id, issueReplyUpdate, body, idempotencyKey);
   }
 
   @Post(':id/query-code')

@@ -311,17 +311,38 @@ export class ObjectionsService {
     id: string,
     update: U,
     input: Record<string, unknown>,
+    idempotencyKey?: string,
   ): Promise<ObjectionSnapshot> {
     const row = await this.forOffice(principal, id);
-    if (ENDED_STATUSES.includes(row.status)) throw this.endedError(row);
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw badRequest('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key 必须是 8–200 个可见 ASCII 字符。');
+    }
+    // A repeated request (same key) is answered by Temporal with the first update's result.
+    if (!idempotencyKey && ENDED_STATUSES.includes(row.status)) throw this.endedError(row);
     try {
-      return await this.temporal.workflow
+      const snapshot = await this.temporal.workflow
         .getHandle(objectionWorkflowId(id))
         .executeUpdate(update as typeof forwardUpdate, {
           args: [{ ...input, actor: principal.sub }] as never,
+          ...(idempotencyKey ? { updateId: `${update.name}:${idempotencyKey}` } : {}),
         });
+      await this.readModelAt(id, snapshot.revision);
+      return snapshot;
     } catch (err) {
       throw await updateError(err, async () => this.endedError(await this.repo().findOneByOrFail({ id })));
+    }
+  }
+
+  /**
+   * Read-your-writes: the workflow may answer an update just before its read-model write lands;
+   * waits (briefly) until the row shows the answered revision, so the caller's next read sees it.
+   */
+  private async readModelAt(id: string, revision: number, timeoutMs = 5_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const row = await this.repo().findOne({ where: { id }, select: { id: true, revision: true } });
+      if (!row || row.revision >= revision) return;
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 
