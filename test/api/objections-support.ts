@@ -188,7 +188,10 @@ export function actors(stack: ObjectionStack) {
       .set(caseworker())
       .send({})
       .expect(200);
-    await caseFile(id, (c) => c.status === 'forwarded');
+    await caseFile(
+      id,
+      (c) => c.status === 'forwarded' && c.timeline.some((e: { kind: string }) => e.kind === 'forwarded'),
+    );
     return res.body;
   }
 
