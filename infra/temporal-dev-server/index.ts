@@ -22,6 +22,11 @@ export interface DevServerOptions {
   suggestContinueAsNewEvents?: number;
   /** Where state is written through (default: in memory, gone with the process). */
   storage?: Storage;
+  /**
+   * Told when a write to storage failed: the server's state is then ahead of storage. The CLI
+   * exits (a restart recovers what storage holds); by default it is only logged.
+   */
+  onStorageFailure?: (err: unknown) => void;
   log?: (line: string) => void;
 }
 
@@ -44,6 +49,7 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
   const engine = new Engine({
     log,
     storage: options.storage,
+    onStorageFailure: options.onStorageFailure,
     suggestContinueAsNew: { events: options.suggestContinueAsNewEvents ?? 4 * 1024, bytes: 4 * 1024 * 1024 },
   });
   // Whatever the storage already holds (a restart) comes back first.

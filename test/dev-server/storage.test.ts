@@ -364,3 +364,22 @@ describe.each(reopenable)('a restart of the server on the same storage (%s)', (n
     }
   });
 });
+
+describe('a failed write to storage', () => {
+  it('fails the request that caused it and tells the server, which must not go on ahead of storage', async () => {
+    const storage = new InMemoryStorage();
+    const failures: unknown[] = [];
+    const server = await start({ port: 0, storage, onStorageFailure: (err) => failures.push(err) });
+    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+    try {
+      storage.commit = () => Promise.reject(new Error('disk full'));
+      await expect(
+        client.workflow.start('waitsForSignal', { taskQueue: 'nowhere', workflowId: 'write-fails' }),
+      ).rejects.toThrow();
+      expect(failures).toEqual([new Error('disk full')]);
+    } finally {
+      await client.connection.close();
+      await server.stop();
+    }
+  });
+});

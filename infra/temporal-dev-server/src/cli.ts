@@ -143,6 +143,13 @@ export async function main(argv: string[]): Promise<void> {
     : undefined;
   const handle = await start({
     storage,
+    // Fail-stop: never serve state that storage does not have; a restart recovers from storage.
+    onStorageFailure: storage
+      ? (err) => {
+          console.error(`temporal-dev-server: stopping, a write to PostgreSQL failed: ${String(err)}`);
+          process.exit(1);
+        }
+      : undefined,
     port: options.port,
     ip: options.ip,
     namespaces: options.namespaces,

@@ -44,6 +44,8 @@ export interface EngineOptions {
   storage?: Storage;
   clock?: Clock;
   log?: (line: string) => void;
+  /** Told when writing to storage failed (see Persistence). */
+  onStorageFailure?: (err: unknown) => void;
 }
 
 /**
@@ -86,7 +88,12 @@ export class Engine {
       );
     this.log = options.log ?? (() => undefined);
     this.storage = options.storage ?? new InMemoryStorage();
-    this.persistence = new Persistence(this.storage, (run, from) => this.events.read(run, from), this.log);
+    this.persistence = new Persistence(
+      this.storage,
+      (run, from) => this.events.read(run, from),
+      this.log,
+      options.onStorageFailure,
+    );
     this.suggestContinueAsNew = options.suggestContinueAsNew ?? { events: 4 * 1024, bytes: 4 * 1024 * 1024 };
     this.workflowQueues = new TaskQueues<WftTask>(
       (t) => this.workflowTasks.isLive(t),

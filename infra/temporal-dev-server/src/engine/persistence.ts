@@ -13,24 +13,35 @@ import { isClosed, type Run } from './run';
 /**
  * Writes the engine's changes through to storage. Every change to a run marks it dirty; at the end
  * of the current engine step the dirty runs become one commit (one transaction), built from their
- * state at that moment. Commits run one after another, so each run's expected next event id is the
- * one the previous commit left. Request handlers wait for `durable()` before answering, so an
- * answered request is never lost by a storage that survives restarts.
+ * state at that moment. One commit is written at a time, so each run's expected next event id is
+ * the one the previous commit left; the changes made while a commit is being written go together
+ * into the next one (group commit: under load, one transaction carries many steps). Request
+ * handlers wait for `durable()` before answering, so an answered request is never lost by a
+ * storage that survives restarts.
  */
 export class Persistence {
   private readonly dirty = new Set<Run>();
+  private namespaces: NamespaceRecord[] = [];
   /** Per run: the lowest event id changed since the last commit was built. */
   private readonly changedFrom = new Map<string, number>();
-  /** Per run: the next event id storage has (or will have, once the queued commits are done). */
+  /** Per run: the next event id storage has (or will have, once the commit being written is done). */
   private readonly storedNextEventId = new Map<string, number>();
-  private tail: Promise<void> = Promise.resolve();
+  private writing = false;
+  /** The latest write started. */
   private last: Promise<void> = Promise.resolve();
+  /** The write that will carry the changes not yet written, for those who wait on it. */
+  private next: { promise: Promise<void>; resolve(): void; reject(err: unknown): void } | undefined;
   private scheduled = false;
 
   constructor(
     private readonly storage: Storage,
     private readonly history: (run: Run, fromEventId: number) => Msg[],
     private readonly log: (line: string) => void,
+    /**
+     * Told when a write failed: the engine's state is then ahead of storage, and that run's next
+     * commits would be refused. A durable server stops here and recovers from storage at restart.
+     */
+    private readonly failed: (err: unknown) => void = () => undefined,
   ) {}
 
   /** The run changed; `fromEventId` when its history changed from that event on. */
@@ -40,11 +51,7 @@ export class Persistence {
       const known = this.changedFrom.get(run.key);
       if (known === undefined || fromEventId < known) this.changedFrom.set(run.key, fromEventId);
     }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      // After the current synchronous engine step: one step is one commit.
-      queueMicrotask(() => this.flush());
-    }
+    this.schedule();
   }
 
   /** A run loaded from storage after a restart: storage is at its next event id. */
@@ -53,31 +60,70 @@ export class Persistence {
   }
 
   saveNamespace(record: NamespaceRecord): void {
-    this.enqueue(() => this.storage.putNamespace(record));
+    this.namespaces.push(record);
+    this.schedule();
   }
 
   /** Resolves once every change made so far is in storage; rejects if writing it failed. */
   durable(): Promise<void> {
-    if (this.dirty.size > 0) this.flush();
-    return this.last;
+    if (!this.pending()) return this.last;
+    this.flush();
+    if (!this.pending()) return this.last;
+    if (!this.next) {
+      let resolve!: () => void;
+      let reject!: (err: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.next = { promise, resolve, reject };
+    }
+    return this.next.promise;
+  }
+
+  private pending(): boolean {
+    return this.dirty.size > 0 || this.namespaces.length > 0;
+  }
+
+  private schedule(): void {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // After the current synchronous engine step.
+      queueMicrotask(() => this.flush());
+    }
   }
 
   private flush(): void {
     this.scheduled = false;
-    if (this.dirty.size === 0) return;
+    // While a commit is being written, changes wait for it and go together into the next one.
+    if (this.writing || !this.pending()) return;
     const mutations = [...this.dirty].map((run) => this.mutation(run));
     this.dirty.clear();
-    this.enqueue(() => this.storage.commit(mutations));
-  }
-
-  private enqueue(write: () => Promise<void>): void {
-    const result = this.tail.then(write);
-    result.catch((err: unknown) =>
-      this.log(`internal error writing to storage: ${err instanceof Error ? err.message : String(err)}`),
-    );
+    const namespaces = this.namespaces;
+    this.namespaces = [];
+    const waiting = this.next;
+    this.next = undefined;
+    this.writing = true;
+    const result = (async () => {
+      for (const record of namespaces) await this.storage.putNamespace(record);
+      if (mutations.length > 0) await this.storage.commit(mutations);
+    })();
     this.last = result;
+    result.then(
+      () => waiting?.resolve(),
+      (err: unknown) => {
+        this.log(`internal error writing to storage: ${err instanceof Error ? err.message : String(err)}`);
+        this.failed(err);
+        waiting?.reject(err);
+      },
+    );
     // A failed write fails the requests waiting on it; later writes still go ahead.
-    this.tail = result.catch(() => undefined);
+    void result
+      .catch(() => undefined)
+      .then(() => {
+        this.writing = false;
+        this.flush();
+      });
   }
 
   private mutation(run: Run): RunMutation {
