@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type NotificationChannel = 'internal' | 'sms' | 'email' | 'wechat' | 'letter';
+import type { NotificationChannel } from '../../../workflows/case/notices';
+
+export type { NotificationChannel };
 export type NotificationStatus = 'pending' | 'sent' | 'failed';
 
 /**
