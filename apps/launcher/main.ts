@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../../infra/config/config';
-import { startStack } from '../../infra/stack';
+import { startStack } from './stack';
 
 /**
  * `npm start`: the whole service on embedded defaults (PostgreSQL, Temporal dev server, worker,

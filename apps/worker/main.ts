@@ -1,4 +1,4 @@
-import { runStandalone } from '../../infra/run-standalone';
+import { runStandalone } from '../launcher/run-standalone';
 
 /** The worker alone (the API runs elsewhere): `npm run start:worker`. */
 runStandalone({ worker: true, api: false });

@@ -1,21 +1,21 @@
 import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { seedReferenceData } from '../activities/reference-data';
+import { seedReferenceData } from '../../activities/reference-data';
 import {
   REGISTRY_MAINTENANCE_WORKFLOW_ID,
   registryMaintenance,
-} from '../workflows/maintenance/registry-maintenance';
-import { createApiApp } from '../apps/api/api';
-import { loadSigningKeys } from '../apps/api/auth/signing-keys';
-import { TokenService } from '../apps/api/auth/tokens';
-import { createCreditWorker, CreditWorker } from '../apps/worker/worker';
-import type { AppConfig } from './config/config';
-import { openDatabase } from './database/data-source';
-import { ensureDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
-import { connectTemporalClient } from './temporal/client';
-import { startEmbeddedTemporal } from './temporal/embedded-temporal';
-import { NO_LOCAL_WORKER } from './temporal/worker-status';
+} from '../../workflows/maintenance/registry-maintenance';
+import { createApiApp } from '../api/api';
+import { loadSigningKeys } from '../api/auth/signing-keys';
+import { TokenService } from '../api/auth/tokens';
+import { createCreditWorker, CreditWorker } from '../worker/worker';
+import type { AppConfig } from '../../infra/config/config';
+import { openDatabase } from '../../infra/database/data-source';
+import { ensureDatabase, startEmbeddedPostgres } from '../../infra/database/embedded-postgres';
+import { connectTemporalClient } from '../../infra/temporal/client';
+import { startEmbeddedTemporal } from '../../infra/temporal/embedded-temporal';
+import { NO_LOCAL_WORKER } from '../../infra/temporal/worker-status';
 
 export interface StackEvents {
   /** One line per component as it comes up (what, where). */

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig } from '../../infra/config/config';
 import { startStack } from './stack';
 
 /**
