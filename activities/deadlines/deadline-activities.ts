@@ -9,7 +9,22 @@ export interface RecordDeadlineInput {
   startsAt: string;
   workingDays: number;
   due: string;
+  /** The latest instant the step's plan depends on (ISO), e.g. its second-level escalation; default `due`. */
+  horizon?: string;
   provisional: boolean;
+}
+
+export interface OpenDeadlineWorkflowsPageInput {
+  year: number;
+  /** Workflow id the previous page ended with; absent for the first page. */
+  after?: string;
+  limit: number;
+}
+
+export interface OpenDeadlineWorkflowsPage {
+  workflowIds: string[];
+  /** Cursor of the next page (`after`); absent on the last page. */
+  next?: string;
 }
 
 /**
@@ -24,13 +39,17 @@ export function createDeadlineActivities(deps: { dataSource: DataSource }) {
       return calendars.calendarFor(years);
     },
     async recordDeadline(input: RecordDeadlineInput): Promise<void> {
+      const dueAt = new Date(input.due);
+      const horizonAt = input.horizon === undefined ? dueAt : new Date(input.horizon);
       await repo().upsert(
         {
           workflowId: input.workflowId,
           step: input.step,
           startsAt: new Date(input.startsAt),
           workingDays: input.workingDays,
-          dueAt: new Date(input.due),
+          dueAt,
+          // The span runs at least to the due time, whatever horizon a caller computed.
+          horizonAt: horizonAt > dueAt ? horizonAt : dueAt,
           provisional: input.provisional,
           updatedAt: new Date(),
         },
@@ -40,16 +59,27 @@ export function createDeadlineActivities(deps: { dataSource: DataSource }) {
     async clearDeadline(input: { workflowId: string; step: string }): Promise<void> {
       await repo().delete({ workflowId: input.workflowId, step: input.step });
     },
+    /**
+     * One page of the workflows a change of `year` may move: those with an open deadline whose
+     * span (start to horizon) meets the year in Beijing time, in workflow id order.
+     */
+    async openDeadlineWorkflowsPage(
+      input: OpenDeadlineWorkflowsPageInput,
+    ): Promise<OpenDeadlineWorkflowsPage> {
+      const query = repo()
+        .createQueryBuilder('d')
+        .select('DISTINCT d.workflow_id', 'workflowId')
+        .where(`d.starts_at < make_timestamptz(:nextYear, 1, 1, 0, 0, 0, 'Asia/Shanghai')`, {
+          nextYear: input.year + 1,
+        })
+        .andWhere(`d.horizon_at >= make_timestamptz(:year, 1, 1, 0, 0, 0, 'Asia/Shanghai')`, {
+          year: input.year,
+        })
+        .orderBy('d.workflow_id')
+        .limit(input.limit);
+      if (input.after !== undefined) query.andWhere('d.workflow_id > :after', { after: input.after });
+      const workflowIds = (await query.getRawMany<{ workflowId: string }>()).map((r) => r.workflowId);
+      return workflowIds.length === input.limit ? { workflowIds, next: workflowIds.at(-1) } : { workflowIds };
+    },
   };
-}
-
-/** Workflows with an open deadline on or after the start of `year` (a change of that year may move them). */
-export async function workflowsWithDeadlinesFrom(dataSource: DataSource, year: number): Promise<string[]> {
-  const rows = await dataSource
-    .getRepository(OpenDeadline)
-    .createQueryBuilder('d')
-    .select('DISTINCT d.workflow_id', 'workflowId')
-    .where(`d.due_at >= make_timestamptz(:year, 1, 1, 0, 0, 0, 'Asia/Shanghai')`, { year })
-    .getRawMany<{ workflowId: string }>();
-  return rows.map((r) => r.workflowId);
 }

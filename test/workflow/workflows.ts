@@ -1,9 +1,24 @@
-import { defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createDeadlineActivities } from '../../activities/deadlines/deadline-activities';
 import type { DeadlineResult } from '../../workflows/calendar';
-import { waitForStep } from '../../workflows/deadlines/working-day-deadline';
+import { calendarChangedSignal, waitForStep } from '../../workflows/deadlines/working-day-deadline';
+
+export { calendarChangeFanOut } from '../../workflows/calendar-change/calendar-change-fan-out';
 
 export const finishSignal = defineSignal('finish');
 export const deadlinesQuery = defineQuery<DeadlineResult[]>('deadlines');
+export const calendarChangesQuery = defineQuery<number[][]>('calendarChanges');
+
+const activities = proxyActivities<ReturnType<typeof createDeadlineActivities>>({
+  startToCloseTimeout: '30s',
+});
 
 /** One step with a working-day limit, as a procedure's step uses it. */
 export async function stepWithDeadline(startsAt: string, workingDays: number): Promise<string> {
@@ -18,4 +33,35 @@ export async function stepWithDeadline(startsAt: string, workingDays: number): P
     () => finished,
     (d) => seen.push(d),
   );
+}
+
+/**
+ * A step whose plan (start, due time, latest instant) is given: records it as open and keeps the
+ * calendar changes it is told about, until finished.
+ */
+export async function stepWithPlan(plan: {
+  startsAt: string;
+  due: string;
+  horizon: string;
+}): Promise<string> {
+  let finished = false;
+  const changes: number[][] = [];
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  setHandler(calendarChangedSignal, ({ years }) => {
+    changes.push(years);
+  });
+  setHandler(calendarChangesQuery, () => changes);
+  const { workflowId } = workflowInfo();
+  await activities.recordDeadline({
+    workflowId,
+    step: 'verify',
+    workingDays: 5,
+    provisional: false,
+    ...plan,
+  });
+  await condition(() => finished);
+  await activities.clearDeadline({ workflowId, step: 'verify' });
+  return 'done';
 }

@@ -1,4 +1,17 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Logger,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -13,19 +26,20 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { Inject } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { CalendarStore, CalendarValidationError } from '../../../activities/calendar/calendar-store';
-import { workflowsWithDeadlinesFrom } from '../../../activities/deadlines/deadline-activities';
-import { calendarChangedSignal } from '../../../workflows/deadlines/working-day-deadline';
-import { TEMPORAL_CLIENT } from '../core/runtime';
+import type { AppConfig } from '../../../infra/config/config';
+import {
+  calendarChangeFanOut,
+  calendarChangeProgressQuery,
+} from '../../../workflows/calendar-change/calendar-change-fan-out';
+import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import { PolicyStore } from '../../../activities/policies/policy-store';
 import { addWorkingDays, CalendarError, yearsSpanned } from '../../../workflows/calendar';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
-import { badRequest, notFound } from '../common/errors';
+import { ApiError, badRequest, notFound } from '../common/errors';
 
 export class DeadlineQueryDto {
   @ApiProperty({ description: 'Receipt instant (ISO 8601), e.g. 2026-09-30T09:00:00+08:00' })
@@ -77,16 +91,33 @@ function checkYear(year: number): void {
   }
 }
 
+/** One fan-out per declared version: restarting it for the same version joins the running one. */
+const fanOutWorkflowId = (year: number, version: number) => `calendar-change-${year}-v${version}`;
+
+export interface FanOutStart {
+  workflowId: string;
+  started: boolean;
+}
+
+const fanOutNotStarted = () =>
+  new ApiError(
+    HttpStatus.SERVICE_UNAVAILABLE,
+    'CALENDAR_FAN_OUT_NOT_STARTED',
+    '通知在办案件的流程未能启动，请稍后重试。',
+  );
+
 /** Working-day calendar: deadlines, a year's arrangement and its history, admin declarations. */
 @ApiTags('calendar')
 @ApiBearerAuth()
 @Controller('api/calendar')
 export class CalendarController {
+  private readonly logger = new Logger(CalendarController.name);
+
   constructor(
     private readonly calendars: CalendarStore,
     private readonly policies: PolicyStore,
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('deadline')
@@ -134,7 +165,13 @@ export class CalendarController {
 
   @Put(':year')
   @Roles('admin')
-  @ApiOperation({ summary: "Declare or correct a year's arrangement (admin); adds a version" })
+  @ApiOperation({
+    summary: "Declare or correct a year's arrangement (admin); adds a version",
+    description:
+      'Stores the version, then starts the fan-out that tells open cases to recompute their deadlines ' +
+      '(`fanOut.workflowId`; progress: GET …/fan-out). If it cannot start, the declaration stands and ' +
+      '`fanOut.started` is false: start it again with POST …/fan-out.',
+  })
   async declare(
     @Param('year', ParseIntPipe) year: number,
     @Body() body: DeclareYearDto,
@@ -150,23 +187,77 @@ export class CalendarController {
       }
       throw err;
     }
-    return { ...declared, notifiedWorkflows: await this.notifyOpenCases(year) };
+    return { ...declared, fanOut: await this.startFanOut(year, declared.version) };
+  }
+
+  @Post(':year/fan-out')
+  @Roles('admin')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: "(Re)start telling open cases about the year's version in force (admin)",
+    description: 'Joins the fan-out of that version if it is still running.',
+  })
+  async restartFanOut(@Param('year', ParseIntPipe) year: number) {
+    checkYear(year);
+    const version = await this.declaredVersion(year);
+    const fanOut = await this.startFanOut(year, version);
+    if (!fanOut.started) throw fanOutNotStarted();
+    return { year, version, fanOut };
+  }
+
+  @Get(':year/fan-out')
+  @Roles('admin', 'supervisor')
+  @ApiOperation({ summary: "Progress of telling open cases about the year's version in force" })
+  async fanOutProgress(@Param('year', ParseIntPipe) year: number) {
+    checkYear(year);
+    const version = await this.declaredVersion(year);
+    const workflowId = fanOutWorkflowId(year, version);
+    try {
+      const progress = await this.temporal.workflow.getHandle(workflowId).query(calendarChangeProgressQuery);
+      return { workflowId, ...progress };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw notFound(
+          'CALENDAR_FAN_OUT_NOT_FOUND',
+          `${year} 年第 ${version} 版节假日安排尚未开始通知在办案件，可由管理员重新发起。`,
+          { workflowId },
+        );
+      }
+      this.logger.warn(`calendar fan-out ${workflowId}: progress unavailable: ${String(err)}`);
+      throw new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'WORKFLOW_SERVICE_UNAVAILABLE',
+        '流程服务暂不可用，请稍后重试。',
+      );
+    }
+  }
+
+  /** The version in force of a year an admin or the package published (provisional years have none). */
+  private async declaredVersion(year: number): Promise<number> {
+    const current = (await this.calendars.calendarFor([year]))[year];
+    if (!current.published) {
+      throw notFound('CALENDAR_YEAR_NOT_DECLARED', `${year} 年尚未发布节假日安排，没有需要通知的变更。`);
+    }
+    return current.version;
   }
 
   /**
-   * Tells every running workflow with an open deadline in or after `year` to recompute it. A case
-   * that has closed meanwhile is skipped; any other failure is reported, the declaration stands.
+   * Starts the workflow that tells every open case the year changed. Failing to start it leaves
+   * the stored declaration as it is: the caller learns so and an admin can start it again.
    */
-  private async notifyOpenCases(year: number): Promise<number> {
-    let notified = 0;
-    for (const workflowId of await workflowsWithDeadlinesFrom(this.dataSource, year)) {
-      try {
-        await this.temporal.workflow.getHandle(workflowId).signal(calendarChangedSignal, { years: [year] });
-        notified++;
-      } catch (err) {
-        if ((err as { name?: string }).name !== 'WorkflowNotFoundError') throw err;
-      }
+  private async startFanOut(year: number, version: number): Promise<FanOutStart> {
+    const workflowId = fanOutWorkflowId(year, version);
+    try {
+      await this.temporal.workflow.start(calendarChangeFanOut, {
+        taskQueue: this.config.temporal.taskQueue,
+        workflowId,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [{ year, version }],
+      });
+      return { workflowId, started: true };
+    } catch (err) {
+      this.logger.error(`calendar ${year} v${version}: fan-out ${workflowId} not started: ${String(err)}`);
+      return { workflowId, started: false };
     }
-    return notified;
   }
 }

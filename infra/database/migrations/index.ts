@@ -5,6 +5,7 @@ import { ObjectionCase1763856300000 } from './1763856300000-objection-case';
 import { OpenDeadline1763856400000 } from './1763856400000-open-deadline';
 import { Registry1763856500000 } from './1763856500000-registry';
 import { ObjectionReadModel1763856600000 } from './1763856600000-objection-read-model';
+import { OpenDeadlineHorizon1763856700000 } from './1763856700000-open-deadline-horizon';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   OpenDeadline1763856400000,
   Registry1763856500000,
   ObjectionReadModel1763856600000,
+  OpenDeadlineHorizon1763856700000,
 ];

@@ -18,6 +18,10 @@ export class OpenDeadline {
   @Column({ name: 'due_at', type: 'timestamptz' })
   dueAt!: Date;
 
+  /** The latest instant the step's plan depends on (its second-level escalation); at least `dueAt`. */
+  @Column({ name: 'horizon_at', type: 'timestamptz' })
+  horizonAt!: Date;
+
   @Column({ type: 'boolean' })
   provisional!: boolean;
 
