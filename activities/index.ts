@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { NotificationChannel } from '../infra/database/entities/notification.entity';
+import type { NotificationChannel } from '../workflows/case/notices';
 import { createDeadlineActivities } from './deadlines/deadline-activities';
 import { LogNotificationAdapter, NotificationAdapter } from './notifications/adapters';
 import { createNotificationActivities } from './notifications/notifications';
-import { createObjectionActivities } from './objection/objection-activities';
+import { createCaseActivities } from './case/publish-case';
+import { createObjectionActivities, writeObjectionCase } from './objection/objection-activities';
 import { LocalSinkPlatformAdapter, PlatformAdapter } from './platform/adapters';
 import { createPlatformOutboxActivities } from './platform/push';
 import { createRegistryActivities } from './registry/registry-activities';
@@ -36,6 +37,8 @@ export function createActivities(deps: ActivityDeps) {
       adapter: deps.platformAdapter ?? new LocalSinkPlatformAdapter(deps.dataSource),
     }),
     ...createObjectionActivities({ dataSource: deps.dataSource, notify: notifications.notify }),
+    // The case kit's read models, one writer per procedure.
+    ...createCaseActivities({ dataSource: deps.dataSource, writers: { objection: writeObjectionCase } }),
   };
 }
 

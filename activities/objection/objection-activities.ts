@@ -4,7 +4,9 @@ import type {
   RestorationTaskInput,
 } from '../../workflows/objection/activities-contract';
 import { providerOf } from '../../workflows/objection/notices';
-import type { ObjectionSnapshot } from '../../workflows/objection/state';
+import type { PublishCaseInput } from '../../workflows/case/types';
+import type { ObjectionView } from '../../workflows/objection/state';
+import type { CaseReadModelWriter } from '../case/publish-case';
 import type { NotifyInput, NotifyResult } from '../notifications/notifications';
 
 export interface ObjectionActivityDeps {
@@ -17,7 +19,7 @@ export interface ObjectionActivityDeps {
 const instant = (value: string | undefined): string | null => (value ? value : null);
 
 /** The row's columns as they follow from a snapshot, in insert order. */
-function caseColumns(s: ObjectionSnapshot): Record<string, unknown> {
+function caseColumns(s: ObjectionView): Record<string, unknown> {
   return {
     id: s.caseId,
     case_no: s.caseNo,
@@ -63,18 +65,18 @@ function caseColumns(s: ObjectionSnapshot): Record<string, unknown> {
 const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'received_at']);
 
 /**
- * The objection procedure's own side effects (ObjectionActivities): the read model kept in step
- * with the workflow, and the 恢复信誉 task. Both are idempotent under activity retries.
+ * The objection's read model (the case kit's writer for `objection`): upserts `objection_case`
+ * from the view when its revision is newer than the stored one, and appends the timeline
+ * entries not stored yet (by `seq`). A stale view is ignored, never an error.
  */
-export function createObjectionActivities(deps: ObjectionActivityDeps): ObjectionActivities {
-  async function syncObjectionCase(snapshot: ObjectionSnapshot): Promise<void> {
-    const columns = caseColumns(snapshot);
-    const names = Object.keys(columns);
-    const updates = names
-      .filter((n) => !INTAKE_COLUMNS.has(n))
-      .map((n) => `${n} = EXCLUDED.${n}`)
-      .concat(['updated_at = now()', 'workflow_started_at = COALESCE(c.workflow_started_at, now())']);
-    await deps.dataSource.transaction(async (tx) => {
+export const writeObjectionCase: CaseReadModelWriter = async (tx, input: PublishCaseInput) => {
+  const snapshot = input.view as ObjectionView;
+  const columns = caseColumns(snapshot);
+  const names = Object.keys(columns);
+  const updates = names
+    .filter((n) => !INTAKE_COLUMNS.has(n))
+    .map((n) => `${n} = EXCLUDED.${n}`)
+    .concat(['updated_at = now()', 'workflow_started_at = COALESCE(c.workflow_started_at, now())']);
       // A case registered through the API already has its row (revision 0); one started
       // elsewhere gets it here. Only a newer revision replaces what is stored.
       await tx.query(
@@ -91,10 +93,12 @@ export function createObjectionActivities(deps: ObjectionActivityDeps): Objectio
          FROM jsonb_to_recordset($2::jsonb)
            AS e(seq integer, at timestamptz, kind text, actor text, summary text, detail jsonb)
          ON CONFLICT (case_id, seq) DO NOTHING`,
-        [snapshot.caseId, JSON.stringify(snapshot.timeline)],
+        [input.caseId, JSON.stringify(input.entries)],
       );
-    });
-  }
+};
+
+/** The 恢复信誉 task (ObjectionActivities), idempotent under activity retries. */
+export function createObjectionActivities(deps: ObjectionActivityDeps): ObjectionActivities {
 
   async function openRestorationTask(
     input: RestorationTaskInput,
@@ -137,5 +141,5 @@ export function createObjectionActivities(deps: ObjectionActivityDeps): Objectio
     return { taskId: task.id, created: inserted.length > 0 };
   }
 
-  return { syncObjectionCase, openRestorationTask };
+  return { openRestorationTask };
 }

@@ -288,8 +288,30 @@ export class MeasureService {
       const targets =
         action === 'reinstate' && input.caseRef ? await this.suspendedBy(m, rows, input.caseRef) : rows;
       for (const row of targets) await this.changeStatus(m, row, action, input);
-      return targets.map((r) => r.id);
+      // Idempotent under retry: an attempt after a committed one answers what that one did.
+      const earlier = input.caseRef ? await this.doneBefore(m, recordId, action, input.caseRef) : [];
+      return [...new Set([...earlier, ...targets.map((r) => r.id)])];
     });
+  }
+
+  /** Measures of the record whose latest change is this action, made for this case. */
+  private async doneBefore(
+    m: EntityManager,
+    recordId: string,
+    action: MeasureAction,
+    caseRef: string,
+  ): Promise<string[]> {
+    const rows: { id: string }[] = await m.query(
+      `SELECT a.id FROM credit_applied_measure a
+         JOIN LATERAL (
+           SELECT e.action, e.case_ref FROM credit_applied_measure_event e
+            WHERE e.applied_measure_id = a.id ORDER BY e.id DESC LIMIT 1
+         ) last ON true
+        WHERE a.record_id = $1 AND a.status = $2 AND last.action = $3 AND last.case_ref = $4
+        ORDER BY a.applied_at ASC`,
+      [recordId, MEASURE_TRANSITIONS[action].to, action, caseRef],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Of these suspended measures, those whose latest suspension was made for this case. */

@@ -16,6 +16,7 @@ const base: ReplyLetterInput = {
   opinion: '经复核执法案卷，违法事实清楚，证据确实充分。',
   providerDepartment: '社会组织管理科',
   measures: { lifted: 0, reinstated: 0 },
+  recordChanged: true,
   reputationRestoration: false,
   issuedAt: '2026-10-15T08:00:00.000Z',
 };
@@ -58,5 +59,21 @@ describe('objection reply letter (异议处理结果告知书)', () => {
     const revoked = renderReplyLetter({ ...base, outcome: 'revoked', reputationRestoration: true });
     expect(revoked).toContain('已撤销');
     expect(revoked).toContain('恢复信誉、消除不良影响');
+  });
+
+  it('states a correction or revocation the registry refused as being handled, never as done', () => {
+    const corrected = renderReplyLetter({
+      ...base,
+      outcome: 'corrected',
+      correctedValues: { title: '未按规定办理变更登记' },
+      recordChanged: false,
+    });
+    expect(corrected).toContain('一、处理结果：经核实信息有误，应予更正。');
+    expect(corrected).toContain('更正正在办理中');
+    expect(corrected).not.toContain('已予更正');
+    expect(corrected).not.toContain('更正结果已同步');
+    const revoked = renderReplyLetter({ ...base, outcome: 'revoked', recordChanged: false });
+    expect(revoked).toContain('应予撤销');
+    expect(revoked).not.toContain('该信用记录已撤销');
   });
 });

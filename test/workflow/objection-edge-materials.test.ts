@@ -209,7 +209,7 @@ describe('objection 补正 edge cases', () => {
     expect(atMinute(withdrawn.clockStops[0].from, '2027-03-23T10:00')).toBe(true);
     expect(atMinute(withdrawn.clockStops[0].to, '2027-03-25T14:00')).toBe(true);
     expect(withdrawn.clockStops[0].to).toBe(withdrawn.closedAt);
-    expect(withdrawn.timeline.map((e) => e.kind)).toEqual([
+    expect((await stateOf(handle)).timeline.map((e) => e.kind)).toEqual([
       'received',
       'record-disputed',
       'materials-requested',

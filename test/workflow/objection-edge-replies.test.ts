@@ -17,6 +17,7 @@ import {
   recordRow,
   skipTo,
   startCase,
+  stateOf,
   waitFor,
 } from './objection-support';
 
@@ -75,8 +76,8 @@ describe('objection provider replies at the edges', () => {
     expect(late).toBeInstanceOf(WorkflowNotFoundError);
     expect((await child.describe()).status.name).toBe('CANCELLED');
 
-    const result = await handle.result();
-    expect(result).toMatchObject({ status: 'withdrawn' });
+    expect(await handle.result()).toMatchObject({ status: 'withdrawn' });
+    const result = await stateOf(handle);
     expect(result.reply).toBeUndefined();
     expect(result.timeline.map((e) => e.kind)).toEqual([
       'received',

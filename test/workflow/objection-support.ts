@@ -16,7 +16,8 @@ import type {
 } from '../../workflows/objection/activities-contract';
 import { objectionStateQuery } from '../../workflows/objection/messages';
 import type { objection } from '../../workflows/objection/objection';
-import type { ObjectionSnapshot } from '../../workflows/objection/state';
+import type { PublishCaseInput } from '../../workflows/case/types';
+import type { ObjectionSnapshot, ObjectionView } from '../../workflows/objection/state';
 import { objectionWorkflowId, type ObjectionStart } from '../../workflows/objection/types';
 import { statutoryHolidays } from '../../workflows/calendar';
 import { policyInForceAt } from '../../workflows/policies';
@@ -32,8 +33,8 @@ export interface ObjectionWorld {
   env: TestWorkflowEnvironment;
   dataSource: DataSource;
   registry: Registry;
-  /** Every snapshot the workflows published, in order (what the read model was sent). */
-  published: ObjectionSnapshot[];
+  /** Every publication of the workflows, in order (what the read model was sent). */
+  published: PublishCaseInput<ObjectionView>[];
   restorationTasks: RestorationTaskInput[];
   taskQueue: string;
   startWorker(): Promise<void>;
@@ -77,15 +78,15 @@ export async function createObjectionWorld(): Promise<ObjectionWorld> {
   await calendars.declareYear(2027, CALENDAR_2027, 'test');
   const env = await createTimeSkippingEnv();
   await ensureSearchAttributes(env.nativeConnection, env.namespace ?? 'default');
-  const published: ObjectionSnapshot[] = [];
+  const published: PublishCaseInput<ObjectionView>[] = [];
   const restorationTasks: RestorationTaskInput[] = [];
   const base = createActivities({ dataSource });
   const real = base as Partial<ObjectionActivities>;
   const activities = {
     ...base,
-    async syncObjectionCase(snapshot: ObjectionSnapshot) {
-      published.push(snapshot);
-      if (real.syncObjectionCase) await real.syncObjectionCase(snapshot);
+    async publishCase(input: PublishCaseInput) {
+      published.push(input as PublishCaseInput<ObjectionView>);
+      await base.publishCase(input);
     },
     async openRestorationTask(input: RestorationTaskInput) {
       if (!restorationTasks.some((t) => t.caseId === input.caseId)) restorationTasks.push(input);

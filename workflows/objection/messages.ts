@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RecordCorrection } from '../registry/types';
-import type { ObjectionSnapshot, ProviderReply, StepDeadline } from './state';
+import type { ObjectionSnapshot, ObjectionView, ProviderReply } from './state';
 import type { ObjectionStatus, VerificationOutcome } from './types';
 
 /**
@@ -31,7 +31,7 @@ export interface RequestMaterialsInput {
   items: string[];
   note?: string;
 }
-export const requestMaterialsUpdate = defineUpdate<ObjectionSnapshot, [RequestMaterialsInput]>(
+export const requestMaterialsUpdate = defineUpdate<ObjectionView, [RequestMaterialsInput]>(
   'requestMaterials',
 );
 
@@ -41,7 +41,7 @@ export interface MaterialsReceivedInput {
   attachments: { ref: string; name: string }[];
   note?: string;
 }
-export const materialsReceivedUpdate = defineUpdate<ObjectionSnapshot, [MaterialsReceivedInput]>(
+export const materialsReceivedUpdate = defineUpdate<ObjectionView, [MaterialsReceivedInput]>(
   'materialsReceived',
 );
 
@@ -50,7 +50,7 @@ export interface ForwardInput {
   actor: string;
   note?: string;
 }
-export const forwardUpdate = defineUpdate<ObjectionSnapshot, [ForwardInput]>('forward');
+export const forwardUpdate = defineUpdate<ObjectionView, [ForwardInput]>('forward');
 
 /** Extension of the current step (延期), with a reason; the applicant is told. */
 export interface ExtendInput {
@@ -58,20 +58,20 @@ export interface ExtendInput {
   workingDays: number;
   reason: string;
 }
-export const extendUpdate = defineUpdate<ObjectionSnapshot, [ExtendInput]>('extend');
+export const extendUpdate = defineUpdate<ObjectionView, [ExtendInput]>('extend');
 
 /** The applicant withdraws the objection (撤回), any time before the result. */
 export interface WithdrawInput {
   actor: string;
   reason: string;
 }
-export const withdrawUpdate = defineUpdate<ObjectionSnapshot, [WithdrawInput]>('withdraw');
+export const withdrawUpdate = defineUpdate<ObjectionView, [WithdrawInput]>('withdraw');
 
 /** The office issues the written reply (书面告知) after the provider's result. */
 export interface IssueReplyInput {
   actor: string;
 }
-export const issueReplyUpdate = defineUpdate<ObjectionSnapshot, [IssueReplyInput]>('issueReply');
+export const issueReplyUpdate = defineUpdate<ObjectionView, [IssueReplyInput]>('issueReply');
 
 export const objectionStateQuery = defineQuery<ObjectionSnapshot>('objectionState');
 
@@ -97,24 +97,19 @@ export const providerReplyUpdate = defineUpdate<ProviderReplyResult, [ProviderRe
 /** What the verification child reports to its parent (case) workflow. */
 export interface VerificationState {
   caseId: string;
-  status: 'pending' | 'replied' | 'cancelled';
-  step?: StepDeadline;
+  status: 'pending' | 'replied' | 'withdrawn';
   reply?: ProviderReply;
 }
 export const verificationStateQuery = defineQuery<VerificationState>('verificationState');
 
-/** Parent → child: the verify step was extended by the office (延期). */
-export const verificationExtendedSignal =
-  defineSignal<[{ workingDays: number; reason: string; actor: string }]>('verificationExtended');
+/** How the verification child ends: with the provider's reply, or without (the applicant withdrew). */
+export type VerificationResult = { kind: 'replied'; reply: ProviderReply } | { kind: 'withdrawn' };
 
-/** Child → parent: the verify step's deadline or escalation changed (for the case file). */
-export const verificationProgressSignal =
-  defineSignal<[{ step: StepDeadline; event?: VerificationEvent }]>('verificationProgress');
-export interface VerificationEvent {
-  kind: 'reminder' | 'overdue' | 'escalated' | 'deadlines-recomputed';
-  at: string;
-  summary: string;
-}
+/**
+ * Parent → child: the applicant withdrew. The child ends without a reply unless it has already
+ * accepted one, which it then returns (a reply accepted first is never dropped).
+ */
+export const verificationWithdrawnSignal = defineSignal('verificationWithdrawn');
 
 /** Statuses in which the case still runs (updates other than queries are accepted). */
 export const OPEN_STATUSES: readonly ObjectionStatus[] = [
@@ -125,4 +120,4 @@ export const OPEN_STATUSES: readonly ObjectionStatus[] = [
 ];
 
 /** Calendar changes reach the objection workflows through the shared deadline signal. */
-export { calendarChangedSignal } from '../deadlines/working-day-deadline';
+export { calendarChangedSignal } from '../case/step-clock';

@@ -1,14 +1,6 @@
-import {
-  ApplicationFailure,
-  condition,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createNotificationActivities } from '../../activities/notifications/notifications';
-import { runStepTimer, type StepPlan } from '../deadlines/working-day-deadline';
-import type { EscalationPolicy, Limit } from '../policies/types';
+import { providerOf } from '../case/notices';
 import { isCalendarDate } from '../registry/dates';
 import {
   CORRECTABLE_DATE_FIELDS,
@@ -20,14 +12,12 @@ import {
   ObjectionRefusalCode,
   ProviderReplyInput,
   providerReplyUpdate,
-  verificationExtendedSignal,
-  verificationProgressSignal,
+  VerificationResult,
   VerificationState,
   verificationStateQuery,
+  verificationWithdrawnSignal,
 } from './messages';
-import { milestoneNotice, providerOf } from './notices';
-import { chineseDate } from './reply-letter';
-import type { ProviderReply, StepDeadline } from './state';
+import type { ProviderReply } from './state';
 import { VERIFICATION_OUTCOMES } from './types';
 
 const { notify } = proxyActivities<ReturnType<typeof createNotificationActivities>>({
@@ -43,11 +33,12 @@ export interface VerificationInput {
   providerDepartment: string;
   recordId: string;
   recordDescription: string;
-  /** When the provider received the case (the forwarding time); the limit runs from here. */
+  /** When the provider received the case (the forwarding time). */
   startsAt: string;
-  limit: Limit;
-  escalation: EscalationPolicy;
 }
+
+/** Parent → child: the verify step's due time (a reply after it is marked late). */
+export const verificationDueSignal = defineSignal<[{ due: string }]>('verificationDue');
 
 /** Refuses an update before anything enters the history; the API maps the code to HTTP. */
 export function refuse(code: ObjectionRefusalCode, message: string): never {
@@ -91,54 +82,53 @@ export function checkReply(input: ProviderReplyInput): void {
 }
 
 /**
- * 信息提供单位核查 (child of `objection`): the provider department verifies the contested record
- * and replies in writing through the `providerReply` update, whose validator refuses an invalid
- * or unauthorised reply without touching the history. The verify step has its own time limit,
- * reminders and escalations; the parent is told of each so the case file shows them.
+ * 信息提供单位核查 (child of `objection`): the provider department's verification task. It tells
+ * the provider, accepts its written reply through the `providerReply` update (whose validator
+ * refuses an invalid or unauthorised reply without touching the history) and returns it. The
+ * verify step's clock, reminders and escalation run in the parent with the case's other clocks.
  */
-export async function providerVerification(input: VerificationInput): Promise<ProviderReply> {
-  const parent = getExternalWorkflowHandle(workflowInfo().parent!.workflowId);
-  let reply: ProviderReply | undefined;
-  let extendedBy = 0;
-  let overdue = false;
-  const assignee = providerOf(input.providerDepartment);
-  let step: StepDeadline | undefined;
+export async function providerVerification(input: VerificationInput): Promise<VerificationResult> {
+  const state: { reply?: ProviderReply; withdrawn: boolean; due?: string } = { withdrawn: false };
 
   setHandler(verificationStateQuery, (): VerificationState => ({
     caseId: input.caseId,
-    status: reply ? 'replied' : 'pending',
-    step,
-    reply,
+    status: state.reply ? 'replied' : state.withdrawn ? 'withdrawn' : 'pending',
+    reply: state.reply,
   }));
-  setHandler(verificationExtendedSignal, ({ workingDays }) => {
-    extendedBy += workingDays;
+  setHandler(verificationDueSignal, ({ due }) => {
+    state.due = due;
+  });
+  setHandler(verificationWithdrawnSignal, () => {
+    if (!state.reply) state.withdrawn = true;
   });
   setHandler(
     providerReplyUpdate,
-    (reply_: ProviderReplyInput) => {
-      reply = {
-        actor: reply_.actor,
-        department: reply_.department,
-        outcome: reply_.outcome,
-        opinion: reply_.opinion.trim(),
-        ...(reply_.outcome === 'corrected' ? { correctedValues: reply_.correctedValues } : {}),
-        wrongfulPunishment: reply_.wrongfulPunishment === true,
-        repliedAt: new Date().toISOString(),
-        late: overdue,
+    (reply: ProviderReplyInput) => {
+      const repliedAt = new Date().toISOString();
+      state.reply = {
+        actor: reply.actor,
+        department: reply.department,
+        outcome: reply.outcome,
+        opinion: reply.opinion.trim(),
+        ...(reply.outcome === 'corrected' ? { correctedValues: reply.correctedValues } : {}),
+        wrongfulPunishment: reply.wrongfulPunishment === true,
+        repliedAt,
+        late: state.due !== undefined && Date.parse(repliedAt) > Date.parse(state.due),
       };
-      return { acceptedAt: reply.repliedAt, outcome: reply.outcome, late: reply.late };
+      return { acceptedAt: repliedAt, outcome: state.reply.outcome, late: state.reply.late };
     },
     {
-      validator: (reply_: ProviderReplyInput) => {
-        if (reply)
+      validator: (reply: ProviderReplyInput) => {
+        if (state.reply)
           refuse('VERIFICATION_ALREADY_REPLIED', `异议案件${input.caseNo}已答复核查结果，不能重复答复。`);
-        if (reply_.department !== input.providerDepartment) {
+        if (state.withdrawn) refuse('OBJECTION_ENDED', `申请人已撤回异议案件${input.caseNo}，无需再答复。`);
+        if (reply.department !== input.providerDepartment) {
           refuse(
             'VERIFICATION_OTHER_DEPARTMENT',
             `该信用记录由${input.providerDepartment}提供，只有该单位可以答复核查结果（谁认定、谁核查）。`,
           );
         }
-        checkReply(reply_);
+        checkReply(reply);
       },
     },
   );
@@ -146,96 +136,13 @@ export async function providerVerification(input: VerificationInput): Promise<Pr
   await notify({
     dedupeKey: `${input.caseId}:verify:forwarded`,
     channel: 'internal',
-    recipient: assignee,
+    recipient: providerOf(input.providerDepartment),
     caseId: input.caseId,
     kind: 'objection.verification.requested',
     title: `【异议核查】异议案件${input.caseNo}`,
     body: `信用主体对贵单位提供的信用信息“${input.recordDescription}”提出异议，请核查并书面答复。`,
   });
 
-  const toStep = (plan: StepPlan): StepDeadline => ({
-    step: 'verify',
-    assignee,
-    department: input.providerDepartment,
-    startedAt: input.startsAt,
-    limit: input.limit,
-    extendedBy,
-    due: plan.due,
-    provisional: plan.provisional,
-    remindAt: plan.remindAt,
-    secondLevelAt: plan.secondLevelAt,
-    remindedAt: step?.remindedAt,
-    overdueAt: step?.overdueAt,
-    escalationLevel: step?.escalationLevel ?? 0,
-  });
-
-  await runStepTimer(
-    { step: 'verify', startsAt: input.startsAt, limit: input.limit, escalation: input.escalation },
-    {
-      isDone: () => reply !== undefined,
-      extendedBy: () => extendedBy,
-      clockStops: () => [],
-      onPlan: async (plan, reason) => {
-        const now = Date.now();
-        const next = toStep(plan);
-        if (Date.parse(plan.due) > now) {
-          // An extension or a new calendar moved the due time ahead: no longer overdue.
-          overdue = false;
-          delete next.overdueAt;
-          next.escalationLevel = 0;
-        }
-        step = next;
-        await parent.signal(verificationProgressSignal, {
-          step,
-          ...(reason === 'calendar'
-            ? {
-                event: {
-                  kind: 'deadlines-recomputed' as const,
-                  at: new Date().toISOString(),
-                  summary: `节假日安排调整，核查期限重新计算为${chineseDate(plan.due)}`,
-                },
-              }
-            : {}),
-        });
-      },
-      onMilestone: async (milestone, plan) => {
-        const at = new Date().toISOString();
-        const notice = milestoneNotice({
-          milestone,
-          caseNo: input.caseNo,
-          step: 'verify',
-          assignee,
-          officeDepartment: input.officeDepartment,
-          jurisdiction: input.jurisdiction,
-          due: plan.due,
-        });
-        step = toStep(plan);
-        if (milestone === 'remind') step.remindedAt = at;
-        if (milestone === 'due') {
-          overdue = true;
-          step.overdueAt = at;
-          step.escalationLevel = 1;
-        }
-        if (milestone === 'second-level') step.escalationLevel = 2;
-        for (const recipient of notice.recipients) {
-          await notify({
-            dedupeKey: `${input.caseId}:verify:${milestone}:${plan.due}:${recipient}`,
-            channel: 'internal',
-            recipient,
-            caseId: input.caseId,
-            kind: notice.kind,
-            title: notice.title,
-            body: notice.body,
-          });
-        }
-        const kind = milestone === 'remind' ? 'reminder' : milestone === 'due' ? 'overdue' : 'escalated';
-        await parent.signal(verificationProgressSignal, {
-          step,
-          event: { kind, at, summary: notice.summary },
-        });
-      },
-    },
-  );
-  await condition(() => reply !== undefined);
-  return reply!;
+  await condition(() => state.reply !== undefined || state.withdrawn);
+  return state.reply ? { kind: 'replied', reply: state.reply } : { kind: 'withdrawn' };
 }

@@ -1,14 +1,9 @@
 import { CORRECTABLE_FIELD_NAMES_ZH, type CorrectableField, type RecordCorrection } from '../registry/types';
 import { Applicant, GROUND_NAMES_ZH, ObjectionGround, OUTCOME_NAMES_ZH, VerificationOutcome } from './types';
 
-/** Beijing time has no daylight saving: a fixed +8 hours turns an instant into a local date. */
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+import { chineseDate } from '../case/notices';
 
-/** `2026-10-09T15:59:59.999Z` → `2026年10月9日` (the date in Asia/Shanghai). */
-export function chineseDate(instant: string): string {
-  const local = new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS);
-  return `${local.getUTCFullYear()}年${local.getUTCMonth() + 1}月${local.getUTCDate()}日`;
-}
+export { chineseDate };
 
 export interface ReplyLetterInput {
   caseNo: string;
@@ -25,9 +20,20 @@ export interface ReplyLetterInput {
   correctedValues?: RecordCorrection;
   /** Joint punishment measures on the record: lifted because of the result, or reinstated after the suspension. */
   measures: { lifted: number; reinstated: number };
+  /**
+   * The registry changed the record as the result says (corrected / revoked). False when it
+   * refused: the letter then says the change is being handled, never that it was made.
+   */
+  recordChanged: boolean;
   /** A punishment was applied wrongly: reputation restoration (恢复信誉) has been opened. */
   reputationRestoration: boolean;
   issuedAt: string;
+}
+
+/** The result in words: what was done, or what is to be done where the registry has not done it. */
+export function resultOf(outcome: VerificationOutcome, recordChanged: boolean): string {
+  if (outcome === 'upheld' || recordChanged) return OUTCOME_NAMES_ZH[outcome];
+  return `经核实信息有误，应予${outcome === 'corrected' ? '更正' : '撤销'}`;
 }
 
 /**
@@ -47,9 +53,13 @@ export function renderReplyLetter(input: ReplyLetterInput): string {
       `异议理由为：${input.grounds.map((g) => GROUND_NAMES_ZH[g]).join('、')}。`,
   );
   lines.push(`    经转请信息提供单位${input.providerDepartment}核查，现将处理结果告知如下：`);
-  lines.push(`    一、处理结果：${OUTCOME_NAMES_ZH[input.outcome]}。`);
+  lines.push(`    一、处理结果：${resultOf(input.outcome, input.recordChanged)}。`);
   lines.push(`    二、理由：${input.opinion.trim()}`);
-  if (
+  if (input.outcome !== 'upheld' && !input.recordChanged) {
+    lines.push(
+      `    三、该信用记录的${input.outcome === 'corrected' ? '更正' : '撤销'}正在办理中，办理完毕后将另行书面告知。`,
+    );
+  } else if (
     input.outcome === 'corrected' &&
     input.correctedValues &&
     Object.keys(input.correctedValues).length > 0

@@ -1,5 +1,8 @@
 import type { ClockStop } from '../calendar/types';
-import type { Limit, SuspensionMode } from '../policies/types';
+import type { CaseView, EscalationLevel, StepDeadline as KitStepDeadline, TimelineEntry as KitTimelineEntry } from '../case/types';
+import type { PendingAction } from '../case/case-kit';
+import type { SuspensionMode } from '../policies/types';
+import type { ObjectionAction } from './transitions';
 import type { RecordCorrection } from '../registry/types';
 import type {
   Applicant,
@@ -20,31 +23,10 @@ export const STEP_NAMES_ZH: Record<ObjectionStepName, string> = {
   notify: '书面告知申请人',
 };
 
-/** Escalation levels of an overdue step: 0 none, 1 supervisor (督办), 2 the next level (信用办). */
-export type EscalationLevel = 0 | 1 | 2;
+export type { EscalationLevel } from '../case/types';
 
-/** The deadline of the step in progress, as the case file and the supervisor see it. */
-export interface StepDeadline {
-  step: ObjectionStepName;
-  /** Who must act: a user (sub), `caseworker@<department>`, `provider@<department>` or `applicant`. */
-  assignee: string;
-  /** Department responsible for the step (the office, or the provider for `verify`). */
-  department: string;
-  startedAt: string;
-  /** The policy's limit for the step (working days unless the policy says otherwise). */
-  limit: Limit;
-  /** Working days added by extensions (延期). */
-  extendedBy: number;
-  due: string;
-  provisional: boolean;
-  /** When the assignee is (or was) reminded; absent when the limit is too short for a reminder. */
-  remindAt?: string;
-  /** When an overdue step goes to the second level. */
-  secondLevelAt?: string;
-  remindedAt?: string;
-  overdueAt?: string;
-  escalationLevel: EscalationLevel;
-}
+/** The deadline of a step in progress, as the case file and the supervisor see it. */
+export type StepDeadline = KitStepDeadline<ObjectionStepName>;
 
 /** Timeline kinds, stable for filters and tests. */
 export type TimelineKind =
@@ -63,17 +45,11 @@ export type TimelineKind =
   | 'reply-issued' // 书面告知
   | 'withdrawn' // 撤回
   | 'lapsed' // 逾期未补正终止
-  | 'deadlines-recomputed'; // 节假日安排变化，期限重算
+  | 'deadlines-recomputed' // 节假日安排变化，期限重算
+  | 'effect-failed' // 登记簿等未能办理，已提请人工处理
+  | 'aborted'; // 核查流程异常终止，已恢复原状
 
-export interface TimelineEntry {
-  /** 1, 2, 3 … within the case: makes read-model writes idempotent. */
-  seq: number;
-  at: string;
-  kind: TimelineKind;
-  actor: string;
-  summary: string;
-  detail?: Record<string, unknown>;
-}
+export type TimelineEntry = KitTimelineEntry<TimelineKind>;
 
 /** The provider's accepted reply (核查意见). */
 export interface ProviderReply {
@@ -124,6 +100,9 @@ export interface ObjectionSnapshot {
   pendingMaterials?: { items: string[]; note?: string; requestedAt: string; lapsesAt: string };
   /** How the record is treated while the objection runs (policy of the case). */
   suspension: SuspensionMode;
+  /** What the suspension rule did to the record at intake (undone at a withdrawal, lapse or abort). */
+  recordMarked: boolean;
+  recordHidden: boolean;
   /** Applied measures suspended while verifying (ids), reinstated or lifted at the result. */
   suspendedMeasureIds: string[];
   reply?: ProviderReply;
@@ -131,8 +110,31 @@ export interface ObjectionSnapshot {
   outcome?: VerificationOutcome;
   /** 异议处理结果告知书 (plain text), once issued. */
   replyLetter?: string;
+  /** An accepted action the workflow is carrying out (forwarding, withdrawal, the written reply). */
+  pending?: PendingAction<ObjectionAction>;
+  /** Working days granted by extensions, per step and for the whole case (`case`). */
+  extensions: Partial<Record<ObjectionStepName | 'case', number>>;
+  /** The provider's result has been applied to the registry (the written reply may be issued). */
+  outcomeApplied: boolean;
+  /** What the registry actually did with the result (the letter states these, nothing more). */
+  effects?: OutcomeEffects;
   /** Why the case ended without a result (withdrawal reason, lapse). */
   endReason?: string;
   closedAt?: string;
   timeline: TimelineEntry[];
 }
+
+/** What applying the provider's result did, as the registry reported it. */
+export interface OutcomeEffects {
+  /** The record was corrected (for `corrected`) or revoked (for `revoked`) as the reply said. */
+  recordChanged: boolean;
+  /** Publicity resumed / dispute mark removed (for `upheld`). */
+  disputeResolved: boolean;
+  liftedMeasureIds: string[];
+  reinstatedMeasureIds: string[];
+  /** Effects the registry refused: handled by hand (the supervisor was told). */
+  failed: string[];
+}
+
+/** What the objection's updates answer and the read model receives: the case without its timeline. */
+export type ObjectionView = CaseView<ObjectionSnapshot>;

@@ -59,6 +59,7 @@ export const OBJECTION_STATUSES = [
   'closed', // 已办结（已书面告知）
   'withdrawn', // 申请人撤回
   'lapsed', // 逾期未补正，终止
+  'aborted', // 核查流程异常终止（已恢复原状，提请负责人处理）
 ] as const;
 export type ObjectionStatus = (typeof OBJECTION_STATUSES)[number];
 
@@ -70,7 +71,11 @@ export const STATUS_NAMES_ZH: Record<ObjectionStatus, string> = {
   closed: '已办结',
   withdrawn: '已撤回',
   lapsed: '逾期未补正已终止',
+  aborted: '异常终止',
 };
+
+/** Statuses in which the case has ended. */
+export const ENDED_STATUSES: readonly ObjectionStatus[] = ['closed', 'withdrawn', 'lapsed', 'aborted'];
 
 export interface Applicant {
   name: string;

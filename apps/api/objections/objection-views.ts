@@ -1,5 +1,10 @@
-import type { ObjectionCase } from '../../../infra/database/entities';
-import { STEP_NAMES_ZH, type ObjectionSnapshot, type TimelineKind } from '../../../workflows/objection/state';
+import type { ObjectionCase, ObjectionEvent } from '../../../infra/database/entities';
+import {
+  STEP_NAMES_ZH,
+  type ObjectionView,
+  type TimelineEntry,
+  type TimelineKind,
+} from '../../../workflows/objection/state';
 import { OUTCOME_NAMES_ZH, STATUS_NAMES_ZH } from '../../../workflows/objection/types';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -36,14 +41,27 @@ export function caseSummary(row: ObjectionCase) {
   };
 }
 
+/** The case's timeline as stored (append-only, by seq). */
+export function timelineOf(events: ObjectionEvent[]): TimelineEntry[] {
+  return events.map((e) => ({
+    seq: e.seq,
+    at: e.at.toISOString(),
+    kind: e.kind as TimelineKind,
+    actor: e.actor,
+    summary: e.summary,
+    ...(e.detail && Object.keys(e.detail).length > 0 ? { detail: e.detail } : {}),
+  }));
+}
+
 const ESCALATION_KINDS: readonly TimelineKind[] = ['reminder', 'overdue', 'escalated'];
 
 /** The case file for staff: the newest snapshot, with its deadlines and escalations drawn out. */
-export function caseDetail(row: ObjectionCase) {
+export function caseDetail(row: ObjectionCase, events: ObjectionEvent[]) {
   const s = row.snapshot;
+  const timeline = timelineOf(events);
   return {
     ...caseSummary(row),
-    case: s,
+    case: s ? { ...s, timeline } : null,
     deadlines: s
       ? {
           step: s.step ?? null,
@@ -52,8 +70,8 @@ export function caseDetail(row: ObjectionCase) {
           clockStops: s.clockStops,
         }
       : null,
-    escalations: s ? s.timeline.filter((e) => ESCALATION_KINDS.includes(e.kind)) : [],
-    timeline: s?.timeline ?? [],
+    escalations: timeline.filter((e) => ESCALATION_KINDS.includes(e.kind)),
+    timeline,
     reply: s?.reply ?? null,
     replyLetter: s?.replyLetter ?? null,
     restorationTaskId: s?.restorationTaskId ?? null,
@@ -83,8 +101,8 @@ const PUBLIC_SUMMARIES: Partial<Record<TimelineKind, string>> = {
   'provider-replied': '信息提供单位已作出核查结论',
 };
 
-export function applicantView(row: ObjectionCase) {
-  const s: ObjectionSnapshot | null = row.snapshot;
+export function applicantView(row: ObjectionCase, events: ObjectionEvent[]) {
+  const s: ObjectionView | null = row.snapshot;
   return {
     caseNo: row.caseNo,
     status: row.status,
@@ -104,13 +122,13 @@ export function applicantView(row: ObjectionCase) {
     pendingMaterials: s?.pendingMaterials
       ? { items: s.pendingMaterials.items, lapsesAt: s.pendingMaterials.lapsesAt }
       : null,
-    timeline: (s?.timeline ?? [])
+    timeline: timelineOf(events)
       .filter((e) => PUBLIC_KINDS.includes(e.kind))
       .map((e) => ({ at: e.at, kind: e.kind, summary: PUBLIC_SUMMARIES[e.kind] ?? e.summary })),
     outcome:
       row.status === 'closed' && s?.outcome ? { code: s.outcome, name: OUTCOME_NAMES_ZH[s.outcome] } : null,
     replyLetter: row.status === 'closed' ? (s?.replyLetter ?? null) : null,
-    endReason: row.status === 'withdrawn' || row.status === 'lapsed' ? (s?.endReason ?? null) : null,
+    endReason: ['withdrawn', 'lapsed', 'aborted'].includes(row.status) ? (s?.endReason ?? null) : null,
     closedAt: iso(row.closedAt),
   };
 }

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { PolicyStore } from '../../../activities/policies/policy-store';
 import { RecordService, RegistryError } from '../../../activities/registry';
 import type { AppConfig } from '../../../infra/config/config';
-import { ObjectionCase } from '../../../infra/database/entities';
+import { ObjectionCase, ObjectionEvent } from '../../../infra/database/entities';
 import { shanghaiDate } from '../../../workflows/calendar';
 import {
   extendUpdate,
@@ -19,9 +19,10 @@ import {
   type ProviderReplyResult,
 } from '../../../workflows/objection/messages';
 import type { objection } from '../../../workflows/objection/objection';
-import type { ObjectionSnapshot } from '../../../workflows/objection/state';
+import type { ObjectionView } from '../../../workflows/objection/state';
 import {
   CHANNEL_NAMES_ZH,
+  ENDED_STATUSES,
   objectionWorkflowId,
   STATUS_NAMES_ZH,
   verificationWorkflowId,
@@ -38,7 +39,6 @@ import { inScope, requireClaim, scopeCondition, scopeOf } from './objection-scop
 import type { CountQuery, CreateObjectionBody, ListQuery } from './objections.schemas';
 import { unavailable, updateError } from './workflow-errors';
 
-const ENDED_STATUSES = ['closed', 'withdrawn', 'lapsed'];
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 /** Crockford base32 without I, L, O, U: a code read out on the phone is not misheard. */
 const QUERY_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -198,7 +198,15 @@ export class ObjectionsService {
     });
     if (outcome.raced) return this.replay(outcome.raced, requestHash);
 
-    await this.startWorkflow(outcome.row);
+    try {
+      await this.startWorkflow(outcome.row);
+    } catch (err) {
+      // A case whose workflow did not start must not block a new objection on the record (the
+      // applicant may retry with the same key). Should the start have gone through after all,
+      // the workflow's first publication brings the row back.
+      await this.repo().delete({ id: outcome.row.id, revision: 0 });
+      throw err;
+    }
     const row = await this.repo().findOneByOrFail({ id: outcome.row.id });
     return { created: true, queryCode, case: caseSummary(row) };
   }
@@ -246,7 +254,8 @@ export class ObjectionsService {
       jurisdiction: row.jurisdiction,
       policy,
       officeDepartment: row.officeDepartment,
-      officeName: row.officeDepartment,
+      // The name printed on letters: the policy's office (e.g. 新郑市民政局), not a department id.
+      officeName: policy.document.name,
       providerDepartment: row.providerDepartment,
       applicant: {
         name: row.applicantName,
@@ -312,7 +321,7 @@ export class ObjectionsService {
     update: U,
     input: Record<string, unknown>,
     idempotencyKey?: string,
-  ): Promise<ObjectionSnapshot> {
+  ): Promise<ObjectionView> {
     const row = await this.forOffice(principal, id);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw badRequest('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key 必须是 8–200 个可见 ASCII 字符。');
@@ -424,13 +433,17 @@ export class ObjectionsService {
         '未查询到异议申请：请核对查询码和主体代码（统一社会信用代码或身份证号码）。',
       );
     }
-    return applicantView(row);
+    return applicantView(row, await this.events(row.id));
   }
 
   async detail(principal: Principal, id: string) {
     const row = await this.repo().findOneBy({ id });
     if (!row || !inScope(scopeOf(principal), row)) throw caseNotFound();
-    return caseDetail(row);
+    return caseDetail(row, await this.events(row.id));
+  }
+
+  private events(caseId: string): Promise<ObjectionEvent[]> {
+    return this.dataSource.getRepository(ObjectionEvent).find({ where: { caseId }, order: { seq: 'ASC' } });
   }
 
   private filtered(principal: Principal, query: Omit<ListQuery, 'page' | 'pageSize'>) {

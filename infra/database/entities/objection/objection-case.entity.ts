@@ -6,7 +6,7 @@ import type {
   ObjectionStatus,
   VerificationOutcome,
 } from '../../../../workflows/objection/types';
-import type { ObjectionSnapshot } from '../../../../workflows/objection/state';
+import type { ObjectionView } from '../../../../workflows/objection/state';
 
 /**
  * Read model of one objection case (异议案件). The workflow is the source of truth; activities
@@ -40,9 +40,9 @@ export class ObjectionCase {
   @Column({ type: 'integer', default: 0 })
   revision!: number;
 
-  /** The newest snapshot the workflow published (the whole case file). */
+  /** The newest state the workflow published, without its timeline (that is objection_event). */
   @Column({ type: 'jsonb', nullable: true })
-  snapshot!: ObjectionSnapshot | null;
+  snapshot!: ObjectionView | null;
 
   @Column({ type: 'text' })
   jurisdiction!: string;
