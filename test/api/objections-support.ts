@@ -4,7 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createActivities } from '../../activities';
 import { ensureSearchAttributes } from '../../apps/worker/search-attributes';
-import { ObjectionCase } from '../../infra/database/entities';
+import { ObjectionCase, ObjectionEvent } from '../../infra/database/entities';
 import { DevServerHandle, start } from '../../infra/temporal-dev-server';
 import { shanghaiDate } from '../../workflows/calendar/working-days';
 import { usccCheckCharacter } from '../../workflows/registry/identifiers';
@@ -176,7 +176,11 @@ export function actors(stack: ObjectionStack) {
       reply: r.snapshot?.reply ?? null,
       pendingMaterials: r.snapshot?.pendingMaterials ?? null,
       attachments: r.snapshot?.attachments ?? null,
-      timeline: r.snapshot?.timeline ?? [],
+      timeline: (
+        await api.dataSource
+          .getRepository(ObjectionEvent)
+          .find({ where: { caseId: id }, order: { seq: 'ASC' } })
+      ).map((e) => ({ seq: e.seq, kind: e.kind, summary: e.summary })),
     };
   };
 

@@ -3,12 +3,24 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { openDatabase } from '../../infra/database/data-source';
 import { Notification, ObjectionCase, ObjectionEvent, RestorationTask } from '../../infra/database/entities';
-import type { ObjectionActivities } from '../../workflows/objection/activities-contract';
+import type { PublishCaseInput } from '../../workflows/case/types';
 import type { ObjectionSnapshot, TimelineEntry } from '../../workflows/objection/state';
 import { createTestDatabase } from '../support/database';
 
 function entry(seq: number, kind: TimelineEntry['kind'], summary: string): TimelineEntry {
   return { seq, at: `2026-05-0${seq}T02:00:00.000Z`, kind, actor: seq === 1 ? 'cw.1' : 'system', summary };
+}
+
+/** What the case kit publishes for a state: the view without its timeline, and the entries. */
+function publication(s: ObjectionSnapshot): PublishCaseInput {
+  const { timeline, ...view } = s;
+  return {
+    procedure: 'objection',
+    caseId: s.caseId,
+    revision: s.revision,
+    view: { ...view, timelineLength: timeline.length },
+    entries: timeline,
+  };
 }
 
 function snapshotOf(
@@ -52,7 +64,11 @@ function snapshotOf(
     escalationLevel: 0,
     clockStops: [],
     suspension: 'flag',
+    recordMarked: true,
+    recordHidden: false,
     suspendedMeasureIds: [],
+    extensions: {},
+    outcomeApplied: false,
     timeline: [entry(1, 'received', '受理')],
     ...patch,
   };
@@ -61,7 +77,8 @@ function snapshotOf(
 describe('objection read model activities', () => {
   let db: { url: string; drop: () => Promise<void> };
   let dataSource: DataSource;
-  let activities: ObjectionActivities;
+  let activities: ReturnType<typeof createActivities>;
+  const sync = (s: ObjectionSnapshot) => activities.publishCase(publication(s));
 
   beforeAll(async () => {
     db = await createTestDatabase('objrm');
@@ -79,7 +96,7 @@ describe('objection read model activities', () => {
 
   it('creates the case row from the first snapshot of a case started outside the API', async () => {
     const id = randomUUID();
-    await activities.syncObjectionCase(snapshotOf(id, 1));
+    await sync(snapshotOf(id, 1));
     const stored = await row(id);
     expect(stored).toMatchObject({
       revision: 1,
@@ -106,9 +123,9 @@ describe('objection read model activities', () => {
       step: { ...first.step!, step: 'verify', department: '叶县民政局社会组织股', assignee: 'provider@x' },
       timeline: [first.timeline[0], entry(2, 'record-disputed', '标注异议'), entry(3, 'forwarded', '转办')],
     });
-    await activities.syncObjectionCase(forwarded);
-    await activities.syncObjectionCase(first);
-    await activities.syncObjectionCase(forwarded);
+    await sync(forwarded);
+    await sync(first);
+    await sync(forwarded);
     const stored = await row(id);
     expect(stored).toMatchObject({ revision: 3, status: 'forwarded', currentStep: 'verify' });
     expect((await events(id)).map((e) => [e.seq, e.kind])).toEqual([
@@ -130,7 +147,7 @@ describe('objection read model activities', () => {
          '张三', '138', 'window', $3, 'x', '{facts-wrong}', 'x', '[]', 'received', 'cw.1', now())`,
       [id, s.caseNo, s.recordId],
     );
-    await activities.syncObjectionCase({
+    await sync({
       ...s,
       status: 'closed',
       step: undefined,
@@ -149,7 +166,7 @@ describe('objection read model activities', () => {
 
   it('keeps the timeline append-only', async () => {
     const id = randomUUID();
-    await activities.syncObjectionCase(snapshotOf(id, 1));
+    await sync(snapshotOf(id, 1));
     await expect(
       dataSource.query(`UPDATE objection_event SET summary = 'changed' WHERE case_id = $1`, [id]),
     ).rejects.toThrow();
@@ -159,7 +176,7 @@ describe('objection read model activities', () => {
   it('opens one restoration task per case and tells the department once, however often it is retried', async () => {
     const id = randomUUID();
     const s = snapshotOf(id, 1);
-    await activities.syncObjectionCase(s);
+    await sync(s);
     const input = {
       caseId: id,
       caseNo: s.caseNo,

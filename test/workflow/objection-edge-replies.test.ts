@@ -74,7 +74,8 @@ describe('objection provider replies at the edges', () => {
       })
       .catch((e: unknown) => e);
     expect(late).toBeInstanceOf(WorkflowNotFoundError);
-    expect((await child.describe()).status.name).toBe('CANCELLED');
+    expect((await child.describe()).status.name).toBe('COMPLETED');
+    expect(await child.result()).toEqual({ kind: 'withdrawn' });
 
     expect(await handle.result()).toMatchObject({ status: 'withdrawn' });
     const result = await stateOf(handle);

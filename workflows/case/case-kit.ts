@@ -153,7 +153,12 @@ export class CaseKit<S extends CaseBase, Action extends string> {
     return this.s.revision;
   }
 
-  record(kind: S['timeline'][number]['kind'], actor: string, summary: string, detail?: Record<string, unknown>) {
+  record(
+    kind: S['timeline'][number]['kind'],
+    actor: string,
+    summary: string,
+    detail?: Record<string, unknown>,
+  ) {
     const entry: TimelineEntry<typeof kind> = {
       seq: this.s.timeline.length + 1,
       at: new Date().toISOString(),
@@ -504,10 +509,15 @@ export class CaseKit<S extends CaseBase, Action extends string> {
       if (isCancellation(err)) throw err;
       const cause = err instanceof ActivityFailure ? err.cause : err;
       const message = cause instanceof Error ? cause.message : String(cause);
-      const entry = this.record('effect-failed' as S['timeline'][number]['kind'], 'system', `未能${what}：${message}`, {
-        failed: what,
-        code: cause instanceof ApplicationFailure ? cause.type : undefined,
-      });
+      const entry = this.record(
+        'effect-failed' as S['timeline'][number]['kind'],
+        'system',
+        `未能${what}：${message}`,
+        {
+          failed: what,
+          code: cause instanceof ApplicationFailure ? cause.type : undefined,
+        },
+      );
       await this.tellStaff(`effect-failed:${entry.seq}`, [supervisorOf(this.o.supervisorDepartment)], {
         kind: `${this.o.procedure}.effect.failed`,
         title: `【需人工处理】${this.o.label}`,

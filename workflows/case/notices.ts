@@ -6,7 +6,13 @@
 
 /** How a notification reaches its recipient. */
 export type NotificationChannel = 'internal' | 'sms' | 'email' | 'wechat' | 'letter';
-export const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = ['internal', 'sms', 'email', 'wechat', 'letter'];
+export const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = [
+  'internal',
+  'sms',
+  'email',
+  'wechat',
+  'letter',
+];
 
 /** Recipients: users by `sub`, roles within a department or jurisdiction. */
 export const supervisorOf = (department: string): string => `supervisor@${department}`;

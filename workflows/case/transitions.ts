@@ -10,7 +10,10 @@ export interface Transition<Status extends string> {
   to: Status | 'same';
 }
 
-export type TransitionTable<Status extends string, Action extends string> = Record<Action, Transition<Status>>;
+export type TransitionTable<Status extends string, Action extends string> = Record<
+  Action,
+  Transition<Status>
+>;
 
 /** The status an action leads to from `status`, or undefined when the table does not allow it. */
 export function nextStatus<Status extends string, Action extends string>(

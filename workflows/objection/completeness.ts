@@ -11,11 +11,12 @@ export type IntakeEnd = 'forward' | 'withdrawn' | 'lapsed';
  */
 export async function checkCompleteness(c: ObjectionCase): Promise<IntakeEnd> {
   const { kit, s } = c;
-  const intakeOver = () => !['received', 'awaiting-materials'].includes(s.status) || s.pending !== undefined;
+  let end: IntakeEnd | undefined;
+  const intakeOver = () =>
+    end !== undefined || !['received', 'awaiting-materials'].includes(s.status) || s.pending !== undefined;
   const forwardClock = runStep(c, 'forward', s.receivedAt, intakeOver, {
     current: () => s.status === 'received',
   });
-  let end: IntakeEnd | undefined;
   while (!end) {
     await condition(() => s.pending !== undefined || s.status === 'awaiting-materials');
     if (kit.requested('withdraw')) end = 'withdrawn';

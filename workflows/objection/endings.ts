@@ -3,7 +3,8 @@ import { undoRecordTreatment } from './intake';
 import { tellApplicant, type ObjectionCase } from './objection-case';
 import { chineseDate, supervisorOf } from '../case/notices';
 
-export type EndWithoutResult = { kind: 'withdrawn' } | { kind: 'lapsed' } | { kind: 'aborted'; reason: string };
+export type EndWithoutResult =
+  { kind: 'withdrawn' } | { kind: 'lapsed' } | { kind: 'aborted'; reason: string };
 
 /**
  * A case that ends without a result — withdrawn by the applicant, lapsed for want of 补正, or
@@ -30,13 +31,21 @@ export async function endWithoutResult(c: ObjectionCase, end: EndWithoutResult):
   kit.touch();
   await undoRecordTreatment(
     c,
-    how === 'withdrawn' ? '申请人撤回异议' : how === 'lapsed' ? '逾期未补正，异议终止' : '异议核查流程异常终止',
+    how === 'withdrawn'
+      ? '申请人撤回异议'
+      : how === 'lapsed'
+        ? '逾期未补正，异议终止'
+        : '异议核查流程异常终止',
   );
   if (how === 'withdrawn') {
     kit.record('withdrawn', withdrawal!.actor, `申请人撤回异议申请：${s.endReason}`);
     kit.settle('withdraw');
   } else {
-    kit.record(how, 'system', how === 'aborted' ? `${s.endReason}；信用记录已恢复原状，已提请负责人处理` : s.endReason);
+    kit.record(
+      how,
+      'system',
+      how === 'aborted' ? `${s.endReason}；信用记录已恢复原状，已提请负责人处理` : s.endReason,
+    );
   }
   await kit.publish();
   await tellApplicant(c, how, letterOf(c, how, lapsesAt));

@@ -44,9 +44,14 @@ export function registerObjectionHandlers(c: ObjectionCase): void {
       s.clockStops.push({ from: requestedAt });
       // The lapse date comes from the materials step's clock (on the calendar in force).
       s.pendingMaterials = { items, ...(input.note ? { note: input.note } : {}), requestedAt, lapsesAt: '' };
-      return kit.record('materials-requested', input.actor, `告知申请人补正材料：${items.join('、')}；办理时限中止计算`, {
-        items,
-      });
+      return kit.record(
+        'materials-requested',
+        input.actor,
+        `告知申请人补正材料：${items.join('、')}；办理时限中止计算`,
+        {
+          items,
+        },
+      );
     },
     until: () => s.status !== 'awaiting-materials' || s.pendingMaterials?.lapsesAt !== '',
     after: async (_input, entry) => {
@@ -69,7 +74,8 @@ export function registerObjectionHandlers(c: ObjectionCase): void {
         !Array.isArray(input.attachments) ||
         input.attachments.length === 0 ||
         input.attachments.some(
-          (a) => !a || typeof a.ref !== 'string' || !a.ref.trim() || typeof a.name !== 'string' || !a.name.trim(),
+          (a) =>
+            !a || typeof a.ref !== 'string' || !a.ref.trim() || typeof a.name !== 'string' || !a.name.trim(),
         )
       ) {
         kit.invalid('请登记收到的补正材料（每份材料的编号和名称）。');
@@ -147,7 +153,8 @@ export function registerObjectionHandlers(c: ObjectionCase): void {
     action: 'issueReply',
     carriedOut: true,
     validate: () => {
-      if (!s.outcomeApplied) kit.refuse('OBJECTION_WRONG_STATUS', '核查结果正在处理中，请稍后再出具书面告知。');
+      if (!s.outcomeApplied)
+        kit.refuse('OBJECTION_WRONG_STATUS', '核查结果正在处理中，请稍后再出具书面告知。');
     },
   });
 }

@@ -67,5 +67,6 @@ export async function undoRecordTreatment(c: ObjectionCase, why: string): Promis
     await kit.effect('恢复执行惩戒措施', () => registry.reinstateRecordMeasures(recordStep(c, why)));
   }
   if (s.recordHidden) await kit.effect('恢复公示', () => registry.unhideRecord(recordStep(c, why)));
-  if (s.recordMarked) await kit.effect('撤销异议标注', () => registry.resolveRecordDispute(recordStep(c, why)));
+  if (s.recordMarked)
+    await kit.effect('撤销异议标注', () => registry.resolveRecordDispute(recordStep(c, why)));
 }

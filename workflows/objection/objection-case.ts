@@ -1,5 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createRegistryActivities, RecordStepInput } from '../../activities/registry/registry-activities';
+import type {
+  createRegistryActivities,
+  RecordStepInput,
+} from '../../activities/registry/registry-activities';
 import { CaseKit } from '../case/case-kit';
 import { applicantChannel } from '../case/notices';
 import type { StepTimer } from '../case/step-clock';
@@ -107,16 +110,23 @@ export function openObjectionCase(start: ObjectionStart): ObjectionCase {
 /** The policy's limit of a step (a step without one is due with the whole case). */
 export function limitOf(c: ObjectionCase, step: ObjectionStepName): Limit | undefined {
   const { rules } = c;
-  return { materials: rules.materialsLapse, forward: rules.forward, verify: rules.verify, notify: rules.notify }[
-    step
-  ];
+  return {
+    materials: rules.materialsLapse,
+    forward: rules.forward,
+    verify: rules.verify,
+    notify: rules.notify,
+  }[step];
 }
 
 /** Who must act in a step, and the department answerable for it. */
-export function assigneeOf(c: ObjectionCase, step: ObjectionStepName): { assignee: string; department: string } {
+export function assigneeOf(
+  c: ObjectionCase,
+  step: ObjectionStepName,
+): { assignee: string; department: string } {
   const { s } = c;
   if (step === 'materials') return { assignee: 'applicant', department: s.officeDepartment };
-  if (step === 'verify') return { assignee: `provider@${s.providerDepartment}`, department: s.providerDepartment };
+  if (step === 'verify')
+    return { assignee: `provider@${s.providerDepartment}`, department: s.providerDepartment };
   return { assignee: s.receivedBy, department: s.officeDepartment };
 }
 

@@ -41,13 +41,16 @@ export async function applyOutcome(c: ObjectionCase, reply: ProviderReply): Prom
     ));
     if (effects.recordChanged) applied.push('信用记录已更正并推送共享平台');
   } else {
-    effects.recordChanged = !!(await attempt('撤销信用记录', () => registry.revokeRecord(recordStep(c, why))));
+    effects.recordChanged = !!(await attempt('撤销信用记录', () =>
+      registry.revokeRecord(recordStep(c, why)),
+    ));
     if (effects.recordChanged) applied.push('信用记录已撤销并推送共享平台');
   }
   if (reply.outcome === 'revoked' || reply.wrongfulPunishment) {
     const lifted = await attempt('解除惩戒措施', () => registry.liftRecordMeasures(recordStep(c, why)));
     effects.liftedMeasureIds = lifted?.appliedMeasureIds ?? [];
-    if (effects.liftedMeasureIds.length > 0) applied.push(`解除惩戒措施 ${effects.liftedMeasureIds.length} 项`);
+    if (effects.liftedMeasureIds.length > 0)
+      applied.push(`解除惩戒措施 ${effects.liftedMeasureIds.length} 项`);
   } else if (s.suspendedMeasureIds.length > 0) {
     const reinstated = await attempt('恢复执行惩戒措施', () =>
       registry.reinstateRecordMeasures(recordStep(c, why)),
@@ -80,5 +83,7 @@ async function openRestoration(c: ObjectionCase, reply: ProviderReply, liftedMea
     actor: reply.actor,
   });
   s.restorationTaskId = task.taskId;
-  kit.record('restoration-opened', 'system', `已为${s.providerDepartment}开立恢复信誉任务`, { taskId: task.taskId });
+  kit.record('restoration-opened', 'system', `已为${s.providerDepartment}开立恢复信誉任务`, {
+    taskId: task.taskId,
+  });
 }

@@ -1,4 +1,10 @@
-import { ApplicationFailure, condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { createNotificationActivities } from '../../activities/notifications/notifications';
 import { providerOf } from '../case/notices';
 import { isCalendarDate } from '../registry/dates';

@@ -1,5 +1,10 @@
 import type { ClockStop } from '../calendar/types';
-import type { CaseView, EscalationLevel, StepDeadline as KitStepDeadline, TimelineEntry as KitTimelineEntry } from '../case/types';
+import type {
+  CaseView,
+  EscalationLevel,
+  StepDeadline as KitStepDeadline,
+  TimelineEntry as KitTimelineEntry,
+} from '../case/types';
 import type { PendingAction } from '../case/case-kit';
 import type { SuspensionMode } from '../policies/types';
 import type { ObjectionAction } from './transitions';

@@ -7,9 +7,7 @@ import type { ProviderReply } from './state';
 import { OUTCOME_NAMES_ZH, verificationWorkflowId } from './types';
 
 export type VerificationEnd =
-  | { kind: 'replied'; reply: ProviderReply }
-  | { kind: 'withdrawn' }
-  | { kind: 'aborted'; reason: string };
+  { kind: 'replied'; reply: ProviderReply } | { kind: 'withdrawn' } | { kind: 'aborted'; reason: string };
 
 /**
  * 转办 and 核查: the case goes to the provider (the verification child is its inbox) and the
@@ -58,7 +56,8 @@ export async function forwardAndVerify(c: ObjectionCase): Promise<VerificationEn
     {
       current: () => s.status === 'forwarded',
       // The child marks a reply after the due time as late; a child that has ended needs nothing.
-      onShow: (deadline) => void child.signal(verificationDueSignal, { due: deadline.due }).catch(() => undefined),
+      onShow: (deadline) =>
+        void child.signal(verificationDueSignal, { due: deadline.due }).catch(() => undefined),
     },
   );
 
@@ -91,6 +90,11 @@ function receiveReply(c: ObjectionCase, reply: ProviderReply): void {
     'provider-replied',
     reply.actor,
     `${reply.department}答复核查结果：${OUTCOME_NAMES_ZH[reply.outcome]}${reply.late ? '（逾期答复）' : ''}`,
-    { outcome: reply.outcome, opinion: reply.opinion, correctedValues: reply.correctedValues, late: reply.late },
+    {
+      outcome: reply.outcome,
+      opinion: reply.opinion,
+      correctedValues: reply.correctedValues,
+      late: reply.late,
+    },
   );
 }
