@@ -147,7 +147,8 @@ export class CaseKit<S extends CaseBase, Action extends string> {
 
   /** Marks a change: the next publication carries it. Returns the new revision. */
   touch(): number {
-    this.s.overdue = [...this.clocks.values()].some((c) => c.deadline?.overdueAt !== undefined);
+    this.s.overdue =
+      !this.ended() && [...this.clocks.values()].some((c) => c.deadline?.overdueAt !== undefined);
     this.s.revision++;
     this.dirty = true;
     return this.s.revision;
