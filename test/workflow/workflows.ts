@@ -8,6 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { createDeadlineActivities } from '../../activities/deadlines/deadline-activities';
 import type { DeadlineResult } from '../../workflows/calendar';
+import { runStepTimer, type StepPlan } from '../../workflows/case/step-clock';
 import { calendarChangedSignal, waitForStep } from '../../workflows/deadlines/working-day-deadline';
 
 export { calendarChangeFanOut } from '../../workflows/calendar-change/calendar-change-fan-out';
@@ -63,5 +64,35 @@ export async function stepWithPlan(plan: {
   });
   await condition(() => finished);
   await activities.clearDeadline({ workflowId, step: 'verify' });
+  return 'done';
+}
+
+export const extendSignal = defineSignal<[number]>('extend');
+export const stepPlansQuery = defineQuery<StepPlan[]>('stepPlans');
+
+/** A 5-working-day step whose extensions arrive as signals (the kit's step clock, bare). */
+export async function extendableStep(startsAt: string): Promise<string> {
+  let finished = false;
+  let extendedBy = 0;
+  const plans: StepPlan[] = [];
+  setHandler(finishSignal, () => {
+    finished = true;
+  });
+  setHandler(extendSignal, (days) => {
+    extendedBy += days;
+  });
+  setHandler(stepPlansQuery, () => plans);
+  await runStepTimer(
+    { step: 'verify', startsAt, limit: { value: 5, unit: 'working-days' } },
+    {
+      isDone: () => finished,
+      extendedBy: () => extendedBy,
+      clockStops: () => [],
+      onPlan: async (plan) => {
+        plans.push(plan);
+      },
+      onMilestone: async () => undefined,
+    },
+  );
   return 'done';
 }
