@@ -1,35 +1,26 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, Min } from 'class-validator';
+import { createZodDto } from 'nestjs-zod';
 import { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { AuditEvent } from '../../../infra/database/entities';
 import { Roles } from '../auth/auth.decorators';
+import { dateOrInstant, optionalText, queryInt } from '../common/field-schemas';
 
-export class AuditQueryDto {
-  /** Only this caller's requests. */
-  @IsOptional()
-  @IsString()
-  actor?: string;
-
-  /** Only requests at or after this instant. */
-  @IsOptional()
-  @IsISO8601()
-  since?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  /** Return events with an id lower than this (paging backwards from the newest). */
-  @IsOptional()
-  @IsString()
-  before?: string;
-}
+export const auditQuerySchema = z
+  .object({
+    actor: optionalText(200).describe("Only this caller's requests (token sub)"),
+    since: dateOrInstant().optional().describe('Only requests at or after this date or instant'),
+    limit: queryInt(1, 500).optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,19}$/, '应为事件编号（数字）')
+      .optional()
+      .describe('Return events with an id lower than this (paging backwards from the newest)'),
+  })
+  .strict();
+export class AuditQueryDto extends createZodDto(auditQuerySchema) {}
 
 /** The audit trail for supervisors and administrators: who looked at or changed what, and when. */
 @ApiTags('audit')
@@ -52,7 +43,7 @@ export class AuditController {
       .take(limit);
     if (query.actor) qb.andWhere('e.actor_sub = :actor', { actor: query.actor });
     if (query.since) qb.andWhere('e.occurred_at >= :since', { since: query.since });
-    if (query.before && /^\d+$/.test(query.before)) qb.andWhere('e.id < :before', { before: query.before });
+    if (query.before) qb.andWhere('e.id < :before', { before: query.before });
     const items = await qb.getMany();
     return { items, nextBefore: items.length === limit ? items[items.length - 1].id : null };
   }

@@ -13,7 +13,6 @@ import {
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -26,7 +25,6 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { z } from 'zod';
 import {
   extendUpdate,
   forwardUpdate,
@@ -36,25 +34,24 @@ import {
   withdrawUpdate,
 } from '../../../workflows/objection/messages';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { ApiBodyExample } from '../common/openapi';
 import type { Principal } from '../auth/roles';
 import {
-  countQuerySchema,
-  createObjectionSchema,
-  extendSchema,
-  forwardSchema,
-  issueReplySchema,
-  listQuerySchema,
-  lookupQuerySchema,
-  materialsReceivedSchema,
-  requestMaterialsSchema,
-  verificationSchema,
-  withdrawSchema,
+  CountQueryDto,
+  CreateObjectionDto,
+  ExtendDto,
+  ForwardDto,
+  IssueReplyDto,
+  ListQueryDto,
+  LookupQueryDto,
+  MaterialsReceivedDto,
+  RequestMaterialsDto,
+  VerificationDto,
+  WithdrawDto,
 } from './objections.schemas';
 import { ObjectionsService } from './objections.service';
-import { ZodValidationPipe } from './zod-validation.pipe';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
-const zod = <S extends z.ZodTypeAny>(schema: S) => new ZodValidationPipe(schema);
 
 const REFUSALS =
   'Refused by the workflow: OBJECTION_ENDED, OBJECTION_WRONG_STATUS (409), OBJECTION_INVALID_INPUT (422)';
@@ -63,8 +60,6 @@ const ACTION_KEY = {
   required: false,
   description: 'Optional: a repeated request with the same key gets the first request’s answer (update id)',
 };
-
-const example = (value: Record<string, unknown>) => ({ schema: { type: 'object', example: value } });
 
 /**
  * 异议处理 (objections): intake and the caseworker's actions, the provider's verification, the
@@ -90,7 +85,7 @@ export class ObjectionsController {
   @ApiQuery({ name: 'queryCode', example: '7K2M-Q9TX-4HCP' })
   @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011T' })
   @ApiNotFoundResponse({ description: 'OBJECTION_LOOKUP_NOT_FOUND' })
-  lookup(@Query(zod(lookupQuerySchema)) query: z.infer<typeof lookupQuerySchema>) {
+  lookup(@Query() query: LookupQueryDto) {
     return this.objections.lookup(query.queryCode, query.subjectCode);
   }
 
@@ -107,11 +102,7 @@ export class ObjectionsController {
     summary: 'Counts by status, department (the office), step or overdue, within the caller’s scope',
     description: 'Takes the same filters as the listing.',
   })
-  @ApiQuery({ name: 'by', enum: ['status', 'department', 'step', 'overdue'] })
-  counts(
-    @Query(zod(countQuerySchema)) query: z.infer<typeof countQuerySchema>,
-    @CurrentPrincipal() principal: Principal,
-  ) {
+  counts(@Query() query: CountQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.objections.counts(principal, query);
   }
 
@@ -124,10 +115,7 @@ export class ObjectionsController {
       'its records. Filters: status (comma list), department (office or provider), step, overdue, ' +
       'dueBefore (date or instant, on the current step’s due time), jurisdiction; page, pageSize.',
   })
-  list(
-    @Query(zod(listQuerySchema)) query: z.infer<typeof listQuerySchema>,
-    @CurrentPrincipal() principal: Principal,
-  ) {
+  list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.objections.list(principal, query);
   }
 
@@ -143,16 +131,14 @@ export class ObjectionsController {
       'body 409.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '8–200 visible ASCII characters' })
-  @ApiBody(
-    example({
-      applicant: { name: '张三', contact: '13800000000', subjectCode: '52410422MJ0000011T' },
-      channel: 'window',
-      recordId: '3f1c7a52-8d4e-4b7a-9c1e-2a6b5d4e3f21',
-      grounds: ['facts-wrong'],
-      groundsText: '已于规定期限内报送年度工作报告，有回执为证',
-      attachments: [{ ref: 'DOC-2026-0001', name: '报送回执' }],
-    }),
-  )
+  @ApiBodyExample(CreateObjectionDto, {
+    applicant: { name: '张三', contact: '13800000000', subjectCode: '52410422MJ0000011T' },
+    channel: 'window',
+    recordId: '3f1c7a52-8d4e-4b7a-9c1e-2a6b5d4e3f21',
+    grounds: ['facts-wrong'],
+    groundsText: '已于规定期限内报送年度工作报告，有回执为证',
+    attachments: [{ ref: 'DOC-2026-0001', name: '报送回执' }],
+  })
   @ApiCreatedResponse({ description: 'Registered; the workflow runs' })
   @ApiOkResponse({ description: 'Same key and body as before: the case registered then' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED, IDEMPOTENCY_KEY_REQUIRED' })
@@ -166,7 +152,7 @@ export class ObjectionsController {
       'OBJECTION_SUBJECT_MISMATCH, OBJECTION_RECORD_NOT_CONTESTABLE, OBJECTION_CHANNEL_NOT_ACCEPTED, OBJECTION_POLICY_MISSING',
   })
   async create(
-    @Body(zod(createObjectionSchema)) body: z.infer<typeof createObjectionSchema>,
+    @Body() body: CreateObjectionDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
@@ -190,80 +176,82 @@ export class ObjectionsController {
   @HttpCode(200)
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker: ask the applicant for missing materials (补正); the clock stops' })
-  @ApiBody(example({ items: ['营业执照复印件'], note: '请加盖公章' }))
+  @ApiBodyExample(RequestMaterialsDto, { items: ['营业执照复印件'], note: '请加盖公章' })
   @ApiConflictResponse({ description: REFUSALS })
   @ApiHeader(ACTION_KEY)
   requestMaterials(
     @Param('id', uuid) id: string,
-    @Body(zod(requestMaterialsSchema)) body: z.infer<typeof requestMaterialsSchema>,
+    @Body() body: RequestMaterialsDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, requestMaterialsUpdate, body, idempotencyKey);
+    return this.objections.act(principal, id, requestMaterialsUpdate, { ...body }, idempotencyKey);
   }
 
   @Post(':id/materials')
   @HttpCode(200)
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker: the requested materials arrived; the clock runs again' })
-  @ApiBody(example({ attachments: [{ ref: 'DOC-2026-0002', name: '营业执照复印件' }] }))
+  @ApiBodyExample(MaterialsReceivedDto, {
+    attachments: [{ ref: 'DOC-2026-0002', name: '营业执照复印件' }],
+  })
   @ApiConflictResponse({ description: REFUSALS })
   @ApiHeader(ACTION_KEY)
   materials(
     @Param('id', uuid) id: string,
-    @Body(zod(materialsReceivedSchema)) body: z.infer<typeof materialsReceivedSchema>,
+    @Body() body: MaterialsReceivedDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, materialsReceivedUpdate, body, idempotencyKey);
+    return this.objections.act(principal, id, materialsReceivedUpdate, { ...body }, idempotencyKey);
   }
 
   @Post(':id/forward')
   @HttpCode(200)
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker: forward the case to the record’s provider for verification (转办)' })
-  @ApiBody(example({ note: '请核实' }))
+  @ApiBodyExample(ForwardDto, { note: '请核实' })
   @ApiConflictResponse({ description: REFUSALS })
   @ApiHeader(ACTION_KEY)
   forward(
     @Param('id', uuid) id: string,
-    @Body(zod(forwardSchema)) body: z.infer<typeof forwardSchema>,
+    @Body() body: ForwardDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, forwardUpdate, body, idempotencyKey);
+    return this.objections.act(principal, id, forwardUpdate, { ...body }, idempotencyKey);
   }
 
   @Post(':id/extend')
   @HttpCode(200)
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker: extend the current step by 1–30 working days with a reason (延期)' })
-  @ApiBody(example({ workingDays: 5, reason: '需调取原始执法档案' }))
+  @ApiBodyExample(ExtendDto, { workingDays: 5, reason: '需调取原始执法档案' })
   @ApiConflictResponse({ description: REFUSALS })
   @ApiHeader(ACTION_KEY)
   extend(
     @Param('id', uuid) id: string,
-    @Body(zod(extendSchema)) body: z.infer<typeof extendSchema>,
+    @Body() body: ExtendDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, extendUpdate, body, idempotencyKey);
+    return this.objections.act(principal, id, extendUpdate, { ...body }, idempotencyKey);
   }
 
   @Post(':id/withdraw')
   @HttpCode(200)
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker, for the applicant: withdraw the objection before the result (撤回)' })
-  @ApiBody(example({ reason: '申请人书面申请撤回' }))
+  @ApiBodyExample(WithdrawDto, { reason: '申请人书面申请撤回' })
   @ApiConflictResponse({ description: REFUSALS })
   @ApiHeader(ACTION_KEY)
   withdraw(
     @Param('id', uuid) id: string,
-    @Body(zod(withdrawSchema)) body: z.infer<typeof withdrawSchema>,
+    @Body() body: WithdrawDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, withdrawUpdate, body, idempotencyKey);
+    return this.objections.act(principal, id, withdrawUpdate, { ...body }, idempotencyKey);
   }
 
   @Post(':id/reply')
@@ -274,11 +262,11 @@ export class ObjectionsController {
   @ApiHeader(ACTION_KEY)
   reply(
     @Param('id', uuid) id: string,
-    @Body(zod(issueReplySchema)) body: z.infer<typeof issueReplySchema>,
+    @Body() body: IssueReplyDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, issueReplyUpdate, body, idempotencyKey);
+    return this.objections.act(principal, id, issueReplyUpdate, { ...body }, idempotencyKey);
   }
 
   @Post(':id/query-code')
@@ -299,14 +287,12 @@ export class ObjectionsController {
     description:
       'outcome upheld / corrected (with correctedValues) / revoked; wrongfulPunishment opens 恢复信誉.',
   })
-  @ApiBody(
-    example({
-      outcome: 'corrected',
-      opinion: '经核实，处罚决定日期登记有误',
-      correctedValues: { decisionDate: '2026-03-12' },
-      wrongfulPunishment: false,
-    }),
-  )
+  @ApiBodyExample(VerificationDto, {
+    outcome: 'corrected',
+    opinion: '经核实，处罚决定日期登记有误',
+    correctedValues: { decisionDate: '2026-03-12' },
+    wrongfulPunishment: false,
+  })
   @ApiNotFoundResponse({ description: 'OBJECTION_NOT_FOUND (also cases on other departments’ records)' })
   @ApiConflictResponse({
     description: 'VERIFICATION_ALREADY_REPLIED, OBJECTION_WRONG_STATUS, OBJECTION_ENDED',
@@ -314,7 +300,7 @@ export class ObjectionsController {
   @ApiUnprocessableEntityResponse({ description: 'OBJECTION_INVALID_INPUT' })
   verification(
     @Param('id', uuid) id: string,
-    @Body(zod(verificationSchema)) body: z.infer<typeof verificationSchema>,
+    @Body() body: VerificationDto,
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.objections.verify(principal, id, body);

@@ -1,3 +1,4 @@
+import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { CORRECTABLE_FIELDS } from '../../../workflows/registry/types';
 import {
@@ -6,15 +7,17 @@ import {
   OBJECTION_STATUSES,
   VERIFICATION_OUTCOMES,
 } from '../../../workflows/objection/types';
+import { dateOrInstant, optionalText, queryFlag, queryInt, text, uuid } from '../common/field-schemas';
 
 /**
  * Request bodies and queries of the objections API, validated at the edge with zod. Malformed
  * input (wrong types, missing or unknown fields) is a 400; what is well-formed but not acceptable
  * for the case (channel not accepted by the policy, record not contestable …) is decided later (422).
+ * Each schema has its DTO class (`createZodDto`): the global pipe validates with it and the OpenAPI
+ * document shows it.
  */
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const note = z.string().trim().max(2000).optional();
+const note = optionalText(2000);
 
 const attachment = z.object({ ref: text(200), name: text(200) }).strict();
 
@@ -30,7 +33,7 @@ export const createObjectionSchema = z
       })
       .strict(),
     channel: z.enum(OBJECTION_CHANNELS),
-    recordId: z.string().uuid(),
+    recordId: uuid(),
     grounds: z
       .array(z.enum(OBJECTION_GROUNDS))
       .min(1)
@@ -41,6 +44,7 @@ export const createObjectionSchema = z
   })
   .strict();
 export type CreateObjectionBody = z.infer<typeof createObjectionSchema>;
+export class CreateObjectionDto extends createZodDto(createObjectionSchema) {}
 
 export const requestMaterialsSchema = z.object({ items: z.array(text(200)).min(1).max(30), note }).strict();
 export const materialsReceivedSchema = z
@@ -50,6 +54,12 @@ export const forwardSchema = z.object({ note }).strict();
 export const extendSchema = z.object({ workingDays: z.number().int(), reason: text(1000) }).strict();
 export const withdrawSchema = z.object({ reason: text(1000) }).strict();
 export const issueReplySchema = z.object({}).strict();
+export class RequestMaterialsDto extends createZodDto(requestMaterialsSchema) {}
+export class MaterialsReceivedDto extends createZodDto(materialsReceivedSchema) {}
+export class ForwardDto extends createZodDto(forwardSchema) {}
+export class ExtendDto extends createZodDto(extendSchema) {}
+export class WithdrawDto extends createZodDto(withdrawSchema) {}
+export class IssueReplyDto extends createZodDto(issueReplySchema) {}
 
 export const verificationSchema = z
   .object({
@@ -64,8 +74,7 @@ export const verificationSchema = z
     wrongfulPunishment: z.boolean().default(false),
   })
   .strict();
-
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+export class VerificationDto extends createZodDto(verificationSchema) {}
 
 export const listQuerySchema = z
   .object({
@@ -73,17 +82,21 @@ export const listQuerySchema = z
       .string()
       .transform((s) => s.split(',').map((p) => p.trim()))
       .pipe(z.array(z.enum(OBJECTION_STATUSES)).min(1))
+      .describe(`Comma list of: ${OBJECTION_STATUSES.join(', ')}`)
       .optional(),
     department: text(200).optional(),
     step: z.enum(['materials', 'forward', 'verify', 'notify']).optional(),
-    overdue: flag.optional(),
-    dueBefore: z.string().datetime({ offset: true }).or(z.string().date()).optional(),
+    overdue: queryFlag().optional(),
+    dueBefore: dateOrInstant()
+      .optional()
+      .describe('Due before this date (YYYY-MM-DD) or instant (ISO 8601 with offset)'),
     jurisdiction: text(100).optional(),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+    page: queryInt(1).default(1),
+    pageSize: queryInt(1, 200).default(50),
   })
   .strict();
 export type ListQuery = z.infer<typeof listQuerySchema>;
+export class ListQueryDto extends createZodDto(listQuerySchema) {}
 
 export const COUNT_DIMENSIONS = ['status', 'department', 'step', 'overdue'] as const;
 export const countQuerySchema = listQuerySchema
@@ -91,5 +104,7 @@ export const countQuerySchema = listQuerySchema
   .extend({ by: z.enum(COUNT_DIMENSIONS) })
   .strict();
 export type CountQuery = z.infer<typeof countQuerySchema>;
+export class CountQueryDto extends createZodDto(countQuerySchema) {}
 
 export const lookupQuerySchema = z.object({ queryCode: text(40), subjectCode: text(40) }).strict();
+export class LookupQueryDto extends createZodDto(lookupQuerySchema) {}

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsObject, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
 import { validatePolicyDocument } from '../../../workflows/policies/validation';
 import { PolicyStore } from '../../../activities/policies/policy-store';
 import { policyInForceAt } from '../../../workflows/policies';
@@ -8,22 +9,19 @@ import { shanghaiDate } from '../../../workflows/calendar';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
 import { badRequest, notFound } from '../common/errors';
+import { dateOrInstant } from '../common/field-schemas';
 
-export class AddPolicyVersionDto {
-  @ApiProperty({ description: 'First day the version applies to new cases (YYYY-MM-DD)' })
-  @IsISO8601({ strict: true })
-  effectiveFrom!: string;
-
-  @ApiProperty({ description: 'Why (document number of the new rule)' })
-  @IsString()
-  @MinLength(2)
-  @MaxLength(500)
-  reason!: string;
-
-  @ApiProperty({ description: 'The policy document (see workflows/policies/types.ts)', type: Object })
-  @IsObject()
-  document!: Record<string, unknown>;
-}
+/** The policy document itself is checked field by field by its own validator (400 POLICY_INVALID). */
+export const addPolicyVersionSchema = z
+  .object({
+    effectiveFrom: dateOrInstant().describe('First day the version applies to new cases (YYYY-MM-DD)'),
+    reason: z.string().trim().min(2).max(500).describe('Why (document number of the new rule)'),
+    document: z
+      .record(z.string(), z.unknown())
+      .describe('The policy document (see workflows/policies/types.ts)'),
+  })
+  .strict();
+export class AddPolicyVersionDto extends createZodDto(addPolicyVersionSchema) {}
 
 const JURISDICTION_ID = /^[a-z][a-z0-9-]{1,40}$/;
 const today = () => shanghaiDate(new Date().toISOString());

@@ -11,7 +11,7 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
 import { seesAllIdentifiers } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
-import { CreditCheckListQueryDto, CreditCheckQueryDto } from './registry.dto';
+import { CreditCheckListQueryDto, CreditCheckQueryDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
 
 /** 逢办必查: the credit check before handling a matter, stored with the case file. */

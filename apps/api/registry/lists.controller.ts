@@ -21,9 +21,10 @@ import {
 import type { Registry } from '../../../activities/registry';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
+import { ApiBodyExample } from '../common/openapi';
 import { requireDepartment } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
-import { AddListEntryDto, ReasonDto } from './registry.dto';
+import { AddListEntryDto, ReasonDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
 import { listEntryView } from './views';
 
@@ -39,6 +40,15 @@ export class ListsController {
   @HttpCode(201)
   @Roles('provider')
   @ApiOperation({ summary: 'Put a subject on a list, as the identifying department (provider)' })
+  @ApiBodyExample(AddListEntryDto, {
+    subjectCode: '52410422MJ0000011T',
+    listType: 'black',
+    domain: '民政',
+    listName: '社会组织严重违法失信名单',
+    basis: '《社会组织信用信息管理办法》第十九条',
+    effectiveFrom: '2026-03-05',
+    expiresOn: '2029-03-05',
+  })
   @ApiBadRequestResponse({
     description: 'VALIDATION_FAILED, LIST_DATES_INVALID, LIST_RECORD_MISMATCH, SUBJECT_CODE_INVALID',
   })

@@ -26,6 +26,7 @@ import { today, type MeasureAction, type Registry } from '../../../activities/re
 import { systemClock } from '../../../activities/registry/clock';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
+import { ApiBodyExample } from '../common/openapi';
 import { requireDepartment } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
 import {
@@ -35,7 +36,7 @@ import {
   MeasureQueryDto,
   PublishMeasureDto,
   ReasonDto,
-} from './registry.dto';
+} from './registry.schemas';
 import { REGISTRY } from './registry.token';
 import { appliedMeasureEventView, appliedMeasureView, measureView } from './views';
 
@@ -51,6 +52,13 @@ export class MeasuresController {
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Add a measure to the measures list (admin); a draft until published' })
+  @ApiBodyExample(DefineMeasureDto, {
+    code: 'CJ-MZ-001',
+    name: '从严审核行政许可事项',
+    kind: 'punishment',
+    legalBasis: '《关于对社会组织严重违法失信行为实施联合惩戒的合作备忘录》',
+    applicableLists: ['black'],
+  })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED, MEASURE_LISTS_MISMATCH' })
   @ApiConflictResponse({ description: 'MEASURE_CODE_TAKEN' })
   async define(@Body() body: DefineMeasureDto, @CurrentPrincipal() principal: Principal) {
@@ -102,6 +110,11 @@ export class MeasuresController {
       'An unpublished measure is never applied (409 MEASURE_NOT_PUBLISHED). With extendToPersons the measure ' +
       'also reaches the organisation’s legal representative and responsible persons (落实到人). The same ' +
       'measure on the same list entry again returns the one in force with 200.',
+  })
+  @ApiBodyExample(ApplyMeasureDto, {
+    measureCode: 'CJ-MZ-001',
+    matter: '社会组织成立登记',
+    extendToPersons: true,
   })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED, SUBJECT_CODE_INVALID' })
   @ApiNotFoundResponse({ description: 'MEASURE_NOT_FOUND, SUBJECT_NOT_FOUND' })
@@ -198,6 +211,7 @@ export class MeasuresController {
   @Post('applied-measures/:id/feedback')
   @HttpCode(201)
   @Roles('caseworker', 'provider')
+  @ApiBodyExample(FeedbackDto, { text: '已在社会组织成立登记中从严审核，不予登记' })
   @ApiOperation({ summary: 'Executing department’s feedback on a measure (执行反馈)' })
   @ApiForbiddenResponse({ description: 'MEASURE_OTHER_DEPARTMENT' })
   @ApiNotFoundResponse({ description: 'APPLIED_MEASURE_NOT_FOUND' })

@@ -27,9 +27,10 @@ import type { Response } from 'express';
 import type { Registry } from '../../../activities/registry';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
+import { ApiBodyExample } from '../common/openapi';
 import { isRecordProvider, recordActionScope, requireDepartment, seesAllIdentifiers } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
-import { RecordQueryDto, RecordTransitionDto, RegisterRecordDto } from './registry.dto';
+import { RecordQueryDto, RecordTransitionDto, RegisterRecordDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
 import { recordEventView, recordView } from './views';
 
@@ -51,6 +52,16 @@ export class RecordsController {
     description:
       'Idempotent on (department, documentNo): the same submission again returns the first record with 200; ' +
       'a different one with the same document number is refused with 409.',
+  })
+  @ApiBodyExample(RegisterRecordDto, {
+    subjectCode: '52410422MJ0000011T',
+    kind: 'administrative-penalty',
+    documentNo: '叶民罚决字〔2026〕3号',
+    decisionDate: '2026-03-02',
+    severityTier: '一般',
+    title: '未按规定报送年度工作报告',
+    content: '给予警告',
+    publicityStart: '2026-03-05',
   })
   @ApiCreatedResponse({ description: 'Registered' })
   @ApiOkResponse({ description: 'Same submission registered before: the existing record' })
@@ -111,6 +122,11 @@ export class RecordsController {
       'dispute / resolve-dispute: caseworker, supervisor. hide / unhide: provider (own department), supervisor. ' +
       'correct / revoke / repair: provider of the record. expire / delete: provider of the record, admin. ' +
       'Corrections, revocations, repairs, expiry and deletion are sent to the credit platform through the outbox.',
+  })
+  @ApiBodyExample(RecordTransitionDto, {
+    action: 'correct',
+    reason: '经核实处罚决定书文号记载错误',
+    changes: { content: '给予警告（更正）' },
   })
   @ApiBadRequestResponse({
     description: 'VALIDATION_FAILED, REASON_REQUIRED, RECORD_CORRECTION_EMPTY, RECORD_FIELDS_INVALID',

@@ -13,9 +13,10 @@ import type { Response } from 'express';
 import type { Registry } from '../../../activities/registry';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
+import { ApiBodyExample } from '../common/openapi';
 import { revealsFor } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
-import { RegisterSubjectDto, SubjectQueryDto } from './registry.dto';
+import { RegisterSubjectDto, SubjectQueryDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
 import { subjectSummary, subjectView } from './views';
 
@@ -36,6 +37,13 @@ export class SubjectsController {
     description:
       'Codes are checked against GB 32100 / GB 11643. Registering the same code and name again returns ' +
       'the existing subject with 200.',
+  })
+  @ApiBodyExample(RegisterSubjectDto, {
+    kind: 'other-organisation',
+    code: '52410422MJ0000011T',
+    name: '叶县某养老服务中心',
+    jurisdiction: 'yexian',
+    persons: [{ role: 'legal-representative', code: '11010519491231002X', name: '王五' }],
   })
   @ApiCreatedResponse({ description: 'Registered' })
   @ApiOkResponse({ description: 'Already registered (same code and name)' })
