@@ -123,7 +123,7 @@ describe('objections API: idempotent intake, bad input, authorization by role an
     let id: string;
     beforeAll(async () => {
       ({ id } = await a.createCase());
-      await a.caseFile(id, (c) => (c.case?.revision ?? 0) >= 2);
+      await a.registered(id);
     });
 
     it('needs a token everywhere except the applicant look-up', async () => {

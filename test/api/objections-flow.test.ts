@@ -222,7 +222,7 @@ describe('objections API end to end: from intake to the written reply, on the em
 
   it('stops the clock for missing materials, refuses forwarding meanwhile, resumes, refuses a bad extension and ends by withdrawal', async () => {
     const { id, queryCode, subjectCode } = await a.createCase();
-    await a.caseFile(id, (c) => (c.case?.revision ?? 0) >= 2);
+    await a.registered(id);
     const asked = await http()
       .post(`/api/objections/${id}/materials-request`)
       .set(a.caseworker())

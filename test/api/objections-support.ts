@@ -184,6 +184,13 @@ export function actors(stack: ObjectionStack) {
     };
   };
 
+  /**
+   * Waits until intake has finished with the record (the 'record-disputed' entry is on file), so
+   * that nothing the workflow still does on its own changes the case file afterwards.
+   */
+  const registered = (id: string) =>
+    caseFile(id, (c) => c.timeline.some((e: { kind: string }) => e.kind === 'record-disputed'));
+
   /** Forwards and waits until the case is with the provider. */
   async function forward(id: string) {
     const res = await stack
@@ -207,6 +214,7 @@ export function actors(stack: ObjectionStack) {
     provider,
     supervisor,
     record,
+    registered,
     objectionBody,
     createCase,
     detail,
