@@ -2,6 +2,7 @@
  * Every workflow the worker runs. The worker bundles this file for Temporal's deterministic
  * sandbox, so it (and everything it imports) must stay free of Node, NestJS and I/O.
  */
+export { commitment } from './commitment/commitment';
 export { calendarChangeFanOut } from './calendar-change/calendar-change-fan-out';
 export { registryMaintenance } from './maintenance/registry-maintenance';
 export { objection } from './objection/objection';

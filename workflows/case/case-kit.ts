@@ -3,10 +3,13 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
+  type Workflow,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import { Mutex } from 'async-mutex';
@@ -70,6 +73,11 @@ export interface CaseKitOptions<S extends CaseBase, Action extends string> {
   supervisorDepartment: string;
   /** Search attributes of the case, upserted with every publication. */
   searchAttributes(s: S): SearchAttributeUpdatePair[];
+  /**
+   * The state was carried over from an earlier run (continue-as-new), which had published all of
+   * it: publication goes on from there, without sending the timeline again.
+   */
+  resumed?: boolean;
 }
 
 export interface StepSpec<Step extends string = string> {
@@ -95,6 +103,15 @@ export interface StepSpec<Step extends string = string> {
   quiet?(plan: StepPlan): boolean;
   /** Put a re-planned deadline on the case file when a calendar change moved it. */
   announceRecompute?: boolean;
+  /**
+   * The step's deadline as an earlier run left it (continue-as-new): milestones it records as
+   * reached (reminded, overdue, second level) are not reached again.
+   */
+  previous?: StepDeadline<Step>;
+  /** A milestone of a step with escalation was reached (synchronous, before its notice). */
+  onMilestone?(milestone: Milestone, deadline: StepDeadline<Step>): void;
+  /** Further notices of a milestone beyond the assignee and supervisors (e.g. the signer). */
+  alsoTell?(milestone: Milestone, deadline: StepDeadline<Step>): Promise<void>;
 }
 
 export interface UpdateSpec<S extends CaseBase, Action extends string, I> {
@@ -137,10 +154,16 @@ export class CaseKit<S extends CaseBase, Action extends string> {
   private dirty = false;
   private closing = false;
   private publisher?: Promise<void>;
+  /** Milestones whose record and notices are being given (continue-as-new waits for them). */
+  private milestonesInFlight = 0;
 
   constructor(options: CaseKitOptions<S, Action>) {
     this.o = options;
     this.s = options.state;
+    if (options.resumed) {
+      this.publishedRevision = this.s.revision;
+      this.publishedEntries = this.s.timeline.length;
+    }
   }
 
   // ------------------------------------------------------------------ state and timeline
@@ -230,6 +253,35 @@ export class CaseKit<S extends CaseBase, Action extends string> {
     this.closing = true;
     await this.publisher;
     return this.view();
+  }
+
+  // ------------------------------------------------------------------ continue-as-new
+
+  /**
+   * True when the case should continue as new: the server suggests it, or the history has more
+   * than `limit` events. A case that lives for years stays small in history this way.
+   */
+  historyFull(limit?: number): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || (limit !== undefined && info.historyLength > limit);
+  }
+
+  /**
+   * Continues the case as a new run at a quiet point: no handler running, no action pending, no
+   * milestone being told, and the read model holding the newest revision and every entry. The
+   * procedure passes its state as `resume` in `args` and opens the kit with `resumed: true`.
+   */
+  async continueAsNew<F extends Workflow>(args: () => Parameters<F>): Promise<never> {
+    await condition(
+      () =>
+        allHandlersFinished() &&
+        !this.pending() &&
+        this.milestonesInFlight === 0 &&
+        !this.dirty &&
+        this.publishedRevision === this.s.revision &&
+        this.publishedEntries === this.s.timeline.length,
+    );
+    return continueAsNew<F>(...args());
   }
 
   // ------------------------------------------------------------------ refusals and the table
@@ -349,7 +401,14 @@ export class CaseKit<S extends CaseBase, Action extends string> {
    * each put on the case file and told; extensions, clock stops and calendar changes re-plan.
    */
   runStep<Step extends string>(spec: StepSpec<Step>): StepTimer {
-    const entry: { deadline?: StepDeadline<Step>; timer: StepTimer } = { timer: undefined as never };
+    const entry: { deadline?: StepDeadline<Step>; timer: StepTimer } = {
+      deadline: spec.previous ? copy(spec.previous) : undefined,
+      timer: undefined as never,
+    };
+    const fired: Milestone[] = [];
+    if (spec.previous?.remindedAt) fired.push('remind');
+    if (spec.previous?.overdueAt) fired.push('due');
+    if ((spec.previous?.escalationLevel ?? 0) >= 2) fired.push('second-level');
     const deadlineOf = (plan: StepPlan): StepDeadline<Step> => {
       const previous = entry.deadline;
       return {
@@ -369,7 +428,13 @@ export class CaseKit<S extends CaseBase, Action extends string> {
       };
     };
     entry.timer = startStepTimer(
-      { step: spec.key, startsAt: spec.startsAt, limit: spec.limit, escalation: spec.escalation },
+      {
+        step: spec.key,
+        startsAt: spec.startsAt,
+        limit: spec.limit,
+        escalation: spec.escalation,
+        ...(fired.length > 0 ? { fired } : {}),
+      },
       {
         isDone: spec.isDone,
         extendedBy: spec.extendedBy,
@@ -393,7 +458,14 @@ export class CaseKit<S extends CaseBase, Action extends string> {
           }
           this.touch();
         },
-        onMilestone: (milestone, plan) => this.milestone(spec, entry, milestone, plan, deadlineOf),
+        onMilestone: async (milestone, plan) => {
+          this.milestonesInFlight++;
+          try {
+            await this.milestone(spec, entry, milestone, plan, deadlineOf);
+          } finally {
+            this.milestonesInFlight--;
+          }
+        },
       },
     );
     this.clocks.set(spec.key, entry);
@@ -446,6 +518,7 @@ export class CaseKit<S extends CaseBase, Action extends string> {
     if (milestone === 'due') this.raise(1);
     if (milestone === 'second-level') this.raise(2);
     spec.show(deadline, milestone);
+    spec.onMilestone?.(milestone, deadline);
     if (spec.quiet?.(plan)) {
       this.touch();
       return;
@@ -467,6 +540,7 @@ export class CaseKit<S extends CaseBase, Action extends string> {
       level: milestone === 'remind' ? 0 : milestone === 'due' ? 1 : 2,
     });
     await this.tellStaff(`${spec.key}:${milestone}:${plan.due}`, notice.recipients, notice);
+    await spec.alsoTell?.(milestone, deadline);
   }
 
   // ------------------------------------------------------------------ notices and effects

@@ -95,6 +95,8 @@ export interface StepTimerSpec {
   limit: Limit;
   /** Reminder and escalation levels; without it the step has only its due time (e.g. a lapse). */
   escalation?: EscalationPolicy;
+  /** Milestones already reached in an earlier run (continue-as-new): not fired again. */
+  fired?: Milestone[];
 }
 
 /** Adds a limit to an instant: working days on the calendar; other units on the Beijing date. */
@@ -227,7 +229,7 @@ async function runStepTimerLoop(
   report: (state: { plannedFor?: string; stopped: boolean }) => void,
 ): Promise<void> {
   const workflowId = workflowInfo().workflowId;
-  const fired = new Set<Milestone>();
+  const fired = new Set<Milestone>(spec.fired ?? []);
   let last: StepPlan | undefined;
   let lastExtension = hooks.extendedBy();
   let lastStops = JSON.stringify(hooks.clockStops());

@@ -49,6 +49,25 @@ const NATIONAL_OBJECTION: PolicyDocument['objection'] = {
   channels: DEFAULT_CHANNELS,
 };
 
+/**
+ * 信用承诺 defaults. The seeds fix none of these periods; they are the service's defaults, to be
+ * set by each jurisdiction: verification within 20 WD, a reported breach decided within 10 WD,
+ * voluntary commitments valid three years, the fast track barred one year after a breach (or
+ * until the breach record is repaired), breach records published for one year.
+ */
+export const NATIONAL_COMMITMENT: NonNullable<PolicyDocument['commitment']> = {
+  verifyWithin: wd(20),
+  breachReview: wd(10),
+  voluntaryValidity: years(3),
+  fastTrackBar: years(1),
+  cleanRecordYears: 0,
+  breachPublicity: years(1),
+  // seed 003 四(一) and 004 (一): commitments are published in a 信用承诺专栏
+  publishedKinds: ['deferred-materials', 'notice-commitment', 'voluntary'],
+  breachMeasures: [],
+  templateVersions: { 'deferred-materials': 1, 'notice-commitment': 1, voluntary: 1 },
+};
+
 interface Regime {
   tiers: PolicyDocument['tiers'];
   tierMapping: PolicyDocument['tierMapping'];
@@ -75,6 +94,7 @@ const national = (regime: Regime): PolicyDocument => ({
   tiers: regime.tiers,
   personalNegativeRetention: years(5), // 征信业管理条例 第16条
   commitmentReminders: [wd(5), wd(1)],
+  commitment: NATIONAL_COMMITMENT,
   publicity: { periodStartsFrom: 'decision' },
   sources: [regime.source, '征信业管理条例 第16条'],
 });
@@ -180,7 +200,9 @@ export const POLICY_PRESETS: PolicyVersion[] = [
         : { 一般失信: '轻微', 较重失信: '一般', 严重失信: '严重' },
     // seed 003 六(七): "涉及个人的信用记录在失信行为终止之日起失信记录只保留5年"
     personalNegativeRetention: years(5),
-    sources: ['seed 003 新郑市民政局 二(三), 六(三), 六(七)'],
+    // seed 003 四(三): "对诚信典型和连续三年无不良信用记录的行政相对人 … 实施“绿色”通道和“容缺受理”"
+    commitment: { ...NATIONAL_COMMITMENT, cleanRecordYears: 3 },
+    sources: ['seed 003 新郑市民政局 二(三), 四(三), 六(三), 六(七)'],
   })),
 
   // seed 004 永政办发〔2022〕21号, 2022-03-28

@@ -68,6 +68,31 @@ export interface PublicityPolicy {
   periodStartsFrom: 'decision' | 'publication';
 }
 
+/**
+ * 信用承诺: the rules of the commitment procedure (seeds 000 三(二)(三), 001 三(六), 003 四(一)(三),
+ * 004 一(一)). Optional in a document: a version without it uses the national defaults.
+ */
+export interface CommitmentPolicy {
+  /** 告知承诺: the department verifies the declaration within this (事后核查). */
+  verifyWithin: Limit;
+  /** The department confirms or dismisses a reported breach within this. */
+  breachReview: Limit;
+  /** Validity of a voluntary commitment when none is given at signing. */
+  voluntaryValidity: Limit;
+  /** A subject in breach loses 容缺受理 and 告知承诺 for this long, or until the breach record is repaired. */
+  fastTrackBar: Limit;
+  /** 新郑 green channel: this many years without bad records (0: not required). */
+  cleanRecordYears: number;
+  /** Breach records are published (公示) for this long; absent: recorded, not published. */
+  breachPublicity?: Limit;
+  /** Kinds published in the 信用承诺专栏 unless the caseworker decides otherwise. */
+  publishedKinds: ('deferred-materials' | 'notice-commitment' | 'voluntary')[];
+  /** Measures of the published measures list applied on a breach (codes; never an unpublished one). */
+  breachMeasures: string[];
+  /** Version of each kind's template (模板) in force: workflows/commitment/templates.ts. */
+  templateVersions: Partial<Record<'deferred-materials' | 'notice-commitment' | 'voluntary', number>>;
+}
+
 export interface PolicyDocument {
   /** Display name, e.g. 新郑市民政局. */
   name: string;
@@ -80,6 +105,7 @@ export interface PolicyDocument {
   personalNegativeRetention: Limit;
   /** Remind the subject of a promised item this long before its deadline (several). */
   commitmentReminders: Limit[];
+  commitment?: CommitmentPolicy;
   publicity?: PublicityPolicy;
   /** How long a credit report is accepted in administrative matters. */
   creditReportValidity?: Limit;

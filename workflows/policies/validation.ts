@@ -110,6 +110,21 @@ const objection = z
     }
   });
 
+const commitmentKind = z.enum(['deferred-materials', 'notice-commitment', 'voluntary']);
+const commitment = z
+  .object({
+    verifyWithin: stepLimit,
+    breachReview: stepLimit,
+    voluntaryValidity: stepLimit,
+    fastTrackBar: stepLimit,
+    cleanRecordYears: z.number().int().min(0).max(10),
+    breachPublicity: stepLimit.optional(),
+    publishedKinds: z.array(commitmentKind).max(3),
+    breachMeasures: z.array(z.string().trim().min(1).max(50)).max(20),
+    templateVersions: z.record(commitmentKind, z.number().int().min(1)),
+  })
+  .strict();
+
 const nationalTier = z.enum(NATIONAL_TIERS as [string, ...string[]]);
 
 export const policyDocumentSchema = z
@@ -132,6 +147,7 @@ export const policyDocumentSchema = z
       .array(stepLimit)
       .max(10)
       .superRefine((r, ctx) => unique(r, ctx, '提醒时间')),
+    commitment: commitment.optional(),
     publicity: z
       .object({ publishWithin: stepLimit.optional(), periodStartsFrom: z.enum(['decision', 'publication']) })
       .strict()
@@ -200,6 +216,16 @@ const FIELD_NAMES: Record<string, string> = {
   repairable: '是否可修复',
   personalNegativeRetention: '个人不良记录保存期',
   commitmentReminders: '承诺履约提醒',
+  commitment: '信用承诺',
+  verifyWithin: '事后核查期限',
+  breachReview: '违诺线索核实期限',
+  voluntaryValidity: '自律承诺有效期',
+  fastTrackBar: '失去容缺受理、告知承诺资格的期限',
+  cleanRecordYears: '绿色通道要求的无不良记录年数',
+  breachPublicity: '违约信息公示期',
+  publishedKinds: '在信用承诺专栏公示的承诺类型',
+  breachMeasures: '违约时实施的措施',
+  templateVersions: '承诺书模板版本',
   publicity: '信息公示',
   publishWithin: '公示时限',
   periodStartsFrom: '公示期起算点',

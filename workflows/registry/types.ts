@@ -27,6 +27,7 @@ export const RECORD_KINDS = [
   'administrative-penalty',
   'dishonesty-list-entry',
   'commitment-breach',
+  'commitment-kept',
   'interview-record',
   'reward',
   'other',
@@ -38,6 +39,7 @@ export const RECORD_KIND_NAMES_ZH: Record<RecordKind, string> = {
   'administrative-penalty': '行政处罚',
   'dishonesty-list-entry': '失信名单认定',
   'commitment-breach': '信用承诺违约',
+  'commitment-kept': '信用承诺履约',
   'interview-record': '约谈记录',
   reward: '表彰奖励',
   other: '其他信用信息',
@@ -100,6 +102,7 @@ export const HEAVIER_PUNISHMENT_BLACKLIST_DOMAINS = 2;
 
 /** Kinds of change the shared credit platform must learn about (platform_outbox.event_type). */
 export const PLATFORM_EVENT_TYPES = [
+  'record.registered',
   'record.corrected',
   'record.revoked',
   'record.repaired',

@@ -1,4 +1,5 @@
 import { AuditEvent } from './audit-event.entity';
+import { CommitmentCase, CommitmentEvent, CommitmentItem } from './commitment';
 import { CalendarYearVersion } from './calendar/calendar-year-version.entity';
 import { OpenDeadline } from './deadline/open-deadline.entity';
 import { Notification } from './notification.entity';
@@ -17,6 +18,9 @@ export const ENTITIES = [
   ObjectionCase,
   ObjectionEvent,
   RestorationTask,
+  CommitmentCase,
+  CommitmentEvent,
+  CommitmentItem,
   OpenDeadline,
   ...REGISTRY_ENTITIES,
 ];
@@ -24,6 +28,9 @@ export const ENTITIES = [
 export {
   AuditEvent,
   CalendarYearVersion,
+  CommitmentCase,
+  CommitmentEvent,
+  CommitmentItem,
   Notification,
   ObjectionCase,
   ObjectionEvent,

@@ -6,6 +6,7 @@ import { OpenDeadline1763856400000 } from './1763856400000-open-deadline';
 import { Registry1763856500000 } from './1763856500000-registry';
 import { ObjectionReadModel1763856600000 } from './1763856600000-objection-read-model';
 import { OpenDeadlineHorizon1763856700000 } from './1763856700000-open-deadline-horizon';
+import { Commitment1763856800000 } from './1763856800000-commitment';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   Registry1763856500000,
   ObjectionReadModel1763856600000,
   OpenDeadlineHorizon1763856700000,
+  Commitment1763856800000,
 ];
