@@ -15,6 +15,7 @@ import { CalendarController } from './calendar/calendar.controller';
 import { HealthController } from './health/health.controller';
 import { PoliciesController } from './policies/policies.controller';
 import { MeController } from './me/me.controller';
+import { CommitmentsModule } from './commitments/commitments.module';
 import { ObjectionsModule } from './objections/objections.module';
 import { RegistryModule } from './registry/registry.module';
 
@@ -58,6 +59,7 @@ export class AppModule implements NestModule {
         }),
         RegistryModule,
         ObjectionsModule,
+        CommitmentsModule,
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [

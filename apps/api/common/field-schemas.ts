@@ -49,3 +49,17 @@ export const queryInt = (min: number, max?: number) => {
 
 /** A query flag: `true` or `false`. */
 export const queryFlag = () => z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** A query parameter listing values of `values`, comma-separated (`status=received,forwarded`). */
+export const commaList = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()))
+    .pipe(z.array(z.enum(values)).min(1))
+    .describe(`Comma list of: ${values.join(', ')}`);
+
+/** `page` (from 1) and `pageSize` (at most 200) of a listing. */
+export const paging = {
+  page: queryInt(1).default(1),
+  pageSize: queryInt(1, 200).default(50),
+};

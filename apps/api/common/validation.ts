@@ -104,16 +104,20 @@ function fieldName(path: (string | number)[]): string {
   );
 }
 
-/** One field error per refused field; an unknown key is reported as the field itself. */
-export function fieldErrors(issues: readonly ZodIssue[]): FieldError[] {
+/**
+ * One field error per refused field; an unknown key is reported as the field itself. `root` names
+ * the validated value when it is one parameter (`@Param('no', pipe)`), not an object of fields.
+ */
+export function fieldErrors(issues: readonly ZodIssue[], root?: string): FieldError[] {
   return issues.flatMap((issue): FieldError[] => {
+    const path = root ? [root, ...issue.path] : issue.path;
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
-        const field = fieldName([...issue.path, key]);
+        const field = fieldName([...path, key]);
         return { field, code: issue.code, message: `${field}：是不允许的字段` };
       });
     }
-    const field = fieldName(issue.path) || '(请求体)';
+    const field = fieldName(path) || '(请求体)';
     const params = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined) : undefined;
     const code = typeof params?.code === 'string' ? params.code : issue.code;
     return [{ field, code, message: `${field}：${describeIssue(issue)}` }];
@@ -133,7 +137,8 @@ export function isZodDto(metatype: unknown): metatype is ZodDtoClass {
  * Validates a body, query or route parameter with zod; malformed input is a 400 VALIDATION_FAILED
  * (see `validationFailed`). Global (no schema): validates parameters typed with a DTO made by
  * `createZodDto` (nestjs-zod), and leaves everything else alone. With a schema: validates with it,
- * e.g. `@Query(new ZodValidationPipe(schema))`.
+ * e.g. `@Query(new ZodValidationPipe(schema))`, or one named parameter, whose name is then the
+ * field's: `@Param('id', new ZodValidationPipe(uuid()))`.
  */
 @Injectable()
 export class ZodValidationPipe<S extends ZodTypeAny = ZodTypeAny> implements PipeTransform {
@@ -144,7 +149,7 @@ export class ZodValidationPipe<S extends ZodTypeAny = ZodTypeAny> implements Pip
     if (!schema) return value;
     // Without a JSON body express leaves `req.body` undefined: validate it as an empty object.
     const parsed = schema.safeParse(value ?? {});
-    if (!parsed.success) throw validationFailed(fieldErrors(parsed.error.issues));
+    if (!parsed.success) throw validationFailed(fieldErrors(parsed.error.issues, metadata?.data));
     return parsed.data;
   }
 }

@@ -7,7 +7,15 @@ import {
   OBJECTION_STATUSES,
   VERIFICATION_OUTCOMES,
 } from '../../../workflows/objection/types';
-import { dateOrInstant, optionalText, queryFlag, queryInt, text, uuid } from '../common/field-schemas';
+import {
+  commaList,
+  dateOrInstant,
+  optionalText,
+  paging,
+  queryFlag,
+  text,
+  uuid,
+} from '../common/field-schemas';
 
 /**
  * Request bodies and queries of the objections API, validated at the edge with zod. Malformed
@@ -78,12 +86,7 @@ export class VerificationDto extends createZodDto(verificationSchema) {}
 
 export const listQuerySchema = z
   .object({
-    status: z
-      .string()
-      .transform((s) => s.split(',').map((p) => p.trim()))
-      .pipe(z.array(z.enum(OBJECTION_STATUSES)).min(1))
-      .describe(`Comma list of: ${OBJECTION_STATUSES.join(', ')}`)
-      .optional(),
+    status: commaList(OBJECTION_STATUSES).optional(),
     department: text(200).optional(),
     step: z.enum(['materials', 'forward', 'verify', 'notify']).optional(),
     overdue: queryFlag().optional(),
@@ -91,8 +94,7 @@ export const listQuerySchema = z
       .optional()
       .describe('Due before this date (YYYY-MM-DD) or instant (ISO 8601 with offset)'),
     jurisdiction: text(100).optional(),
-    page: queryInt(1).default(1),
-    pageSize: queryInt(1, 200).default(50),
+    ...paging,
   })
   .strict();
 export type ListQuery = z.infer<typeof listQuerySchema>;

@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { PolicyStore } from '../../../activities/policies/policy-store';
 import { RecordService, RegistryError } from '../../../activities/registry';
@@ -12,6 +13,7 @@ import {
   forwardUpdate,
   issueReplyUpdate,
   materialsReceivedUpdate,
+  OBJECTION_REFUSALS,
   OPEN_STATUSES,
   providerReplyUpdate,
   requestMaterialsUpdate,
@@ -32,28 +34,32 @@ import { normalizeIdentifier } from '../../../workflows/registry/identifiers';
 import { RECORD_TRANSITIONS } from '../../../workflows/registry/record-lifecycle';
 import { RECORD_KIND_NAMES_ZH, RECORD_STATUS_NAMES_ZH } from '../../../workflows/registry/types';
 import type { Principal } from '../auth/roles';
-import { ApiError, badRequest, conflict, notFound, unprocessable } from '../common/errors';
+import {
+  allocateCaseNo,
+  checkActionKey,
+  idempotencyKeyReused,
+  newQueryCode,
+  queryCodeHash,
+  requestHash as hashOf,
+  requireIdempotencyKey,
+} from '../cases/case-intake';
+import { beforeInstant, countsOf, pageOf } from '../cases/case-listing';
+import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } from '../cases/case-scope';
+import { runCaseUpdate, startCaseWorkflow, updateError } from '../cases/case-workflows';
+import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import { applicantView, caseDetail, caseSummary } from './objection-views';
-import { inScope, requireClaim, scopeCondition, scopeOf } from './objection-scope';
 import type { CountQuery, CreateObjectionBody, ListQuery } from './objections.schemas';
-import { unavailable, updateError } from './workflow-errors';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
-/** Crockford base32 without I, L, O, U: a code read out on the phone is not misheard. */
-const QUERY_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-/** 12 characters (60 bits) in three groups, e.g. `7K2M-Q9TX-4HCP`. */
-function newQueryCode(): string {
-  const chars = [...randomBytes(12)].map((b) => QUERY_CODE_ALPHABET[b % 32]).join('');
-  return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`;
-}
-const normalizeQueryCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
-const queryCodeHash = (code: string) => sha256(normalizeQueryCode(code));
 
 const caseNotFound = () => notFound('OBJECTION_NOT_FOUND', '未找到该异议案件。');
+
+const NAMES = { procedure: '异议案件', policy: '异议处理政策' };
+const requireClaim = (principal: Principal, claim: 'department' | 'jurisdiction') =>
+  requireCaseClaim(principal, claim, NAMES);
+const SCOPE_COLUMNS = {
+  officeDepartment: 'c.office_department',
+  providerDepartment: 'c.provider_department',
+};
 
 type CaseUpdate =
   | typeof requestMaterialsUpdate
@@ -98,13 +104,8 @@ export class ObjectionsService {
   ): Promise<{ created: boolean; queryCode: string | null; case: ReturnType<typeof caseSummary> }> {
     const office = requireClaim(principal, 'department');
     const jurisdiction = requireClaim(principal, 'jurisdiction');
-    if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw badRequest(
-        'IDEMPOTENCY_KEY_REQUIRED',
-        '请在请求头 Idempotency-Key 中提供本次登记的唯一标识（8–200 个可见 ASCII 字符），重复提交时使用同一标识。',
-      );
-    }
-    const requestHash = sha256(JSON.stringify({ jurisdiction, body }));
+    requireIdempotencyKey(idempotencyKey);
+    const requestHash = hashOf({ jurisdiction, body });
     const earlier = await this.repo().findOneBy({ officeDepartment: office, idempotencyKey });
     if (earlier) return this.replay(earlier, requestHash);
 
@@ -164,7 +165,8 @@ export class ObjectionsService {
           { caseNo: open.caseNo },
         );
       }
-      const caseNo = await this.allocateCaseNo(tx, jurisdiction, receivedAt);
+      // 异议受理编号: `<JURISDICTION>-<year>-<6 digits>`, counted per jurisdiction and Beijing year.
+      const caseNo = await allocateCaseNo(tx, 'objection_case_no', jurisdiction.toUpperCase(), receivedAt);
       const row = this.repo(tx).create({
         id: randomUUID(),
         caseNo,
@@ -212,13 +214,7 @@ export class ObjectionsService {
   }
 
   private async replay(row: ObjectionCase, requestHash: string) {
-    if (row.requestHash !== requestHash) {
-      throw conflict(
-        'IDEMPOTENCY_KEY_REUSED',
-        `该 Idempotency-Key 已用于登记异议案件${row.caseNo}，但本次提交的内容不同；新的登记请使用新的标识。`,
-        { caseNo: row.caseNo },
-      );
-    }
+    if (row.requestHash !== requestHash) throw idempotencyKeyReused(`异议案件${row.caseNo}`, row.caseNo);
     // The first attempt may have stored the case but not reached Temporal.
     if (row.revision === 0 && !row.workflowStartedAt) await this.startWorkflow(row);
     return {
@@ -226,19 +222,6 @@ export class ObjectionsService {
       queryCode: null,
       case: caseSummary(await this.repo().findOneByOrFail({ id: row.id })),
     };
-  }
-
-  /** 异议受理编号: `<JURISDICTION>-<year>-<6 digits>`, counted per jurisdiction and Beijing year. */
-  private async allocateCaseNo(tx: EntityManager, jurisdiction: string, receivedAt: string): Promise<string> {
-    const prefix = jurisdiction.toUpperCase();
-    const year = Number(shanghaiDate(receivedAt).slice(0, 4));
-    const [{ last }]: { last: number }[] = await tx.query(
-      `INSERT INTO objection_case_no (prefix, year, last) VALUES ($1, $2, 1)
-       ON CONFLICT (prefix, year) DO UPDATE SET last = objection_case_no.last + 1
-       RETURNING last`,
-      [prefix, year],
-    );
-    return `${prefix}-${year}-${String(last).padStart(6, '0')}`;
   }
 
   /** Starts the case's workflow from its row; a second start of the same case is a no-op. */
@@ -272,17 +255,11 @@ export class ObjectionsService {
       receivedBy: row.createdBy,
       receivedAt: row.receivedAt.toISOString(),
     };
-    try {
-      await this.temporal.workflow.start<typeof objection>('objection', {
-        taskQueue: this.config.temporal.taskQueue,
-        workflowId: objectionWorkflowId(row.id),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [start],
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      throw unavailable(err);
-    }
+    await startCaseWorkflow<typeof objection>(this.temporal, 'objection', {
+      taskQueue: this.config.temporal.taskQueue,
+      workflowId: objectionWorkflowId(row.id),
+      args: [start],
+    });
   }
 
   /** Gives the applicant a new query code (the old one stops working), e.g. when the first was lost. */
@@ -323,36 +300,27 @@ export class ObjectionsService {
     idempotencyKey?: string,
   ): Promise<ObjectionView> {
     const row = await this.forOffice(principal, id);
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw badRequest('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key 必须是 8–200 个可见 ASCII 字符。');
-    }
+    checkActionKey(idempotencyKey);
     // A repeated request (same key) is answered by Temporal with the first update's result.
     if (!idempotencyKey && ENDED_STATUSES.includes(row.status)) throw this.endedError(row);
-    try {
-      const snapshot = await this.temporal.workflow
-        .getHandle(objectionWorkflowId(id))
-        .executeUpdate(update as typeof forwardUpdate, {
-          args: [{ ...input, actor: principal.sub }] as never,
-          ...(idempotencyKey ? { updateId: `${update.name}:${idempotencyKey}` } : {}),
-        });
-      await this.readModelAt(id, snapshot.revision);
-      return snapshot;
-    } catch (err) {
-      throw await updateError(err, async () => this.endedError(await this.repo().findOneByOrFail({ id })));
-    }
+    return runCaseUpdate(this.temporal, {
+      workflowId: objectionWorkflowId(id),
+      update: update as UpdateDefinition<ObjectionView, [Record<string, unknown> & { actor: string }]>,
+      input,
+      actor: principal.sub,
+      idempotencyKey,
+      repo: this.repo(),
+      caseId: id,
+      errors: this.updateErrors(id),
+    });
   }
 
-  /**
-   * Read-your-writes: the workflow may answer an update just before its read-model write lands;
-   * waits (briefly) until the row shows the answered revision, so the caller's next read sees it.
-   */
-  private async readModelAt(id: string, revision: number, timeoutMs = 5_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      const row = await this.repo().findOne({ where: { id }, select: { id: true, revision: true } });
-      if (!row || row.revision >= revision) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  private updateErrors(id: string) {
+    return {
+      refusals: OBJECTION_REFUSALS,
+      failedCode: 'OBJECTION_UPDATE_FAILED',
+      whenGone: async () => this.endedError(await this.repo().findOneByOrFail({ id })),
+    };
   }
 
   /** The provider's verification result (核查意见) to the case's verification child. */
@@ -387,19 +355,22 @@ export class ObjectionsService {
         });
       return { reply, case: caseSummary(await this.repo().findOneByOrFail({ id })) };
     } catch (err) {
-      throw await updateError(err, async () => {
-        const now = await this.repo().findOneByOrFail({ id });
-        if (now.snapshot?.reply) {
+      throw await updateError(err, {
+        ...this.updateErrors(id),
+        whenGone: async () => {
+          const now = await this.repo().findOneByOrFail({ id });
+          if (now.snapshot?.reply) {
+            return conflict(
+              'VERIFICATION_ALREADY_REPLIED',
+              `异议案件${now.caseNo}已答复核查结果，不能重复答复。`,
+            );
+          }
+          if (ENDED_STATUSES.includes(now.status)) return this.endedError(now);
           return conflict(
-            'VERIFICATION_ALREADY_REPLIED',
-            `异议案件${now.caseNo}已答复核查结果，不能重复答复。`,
+            'OBJECTION_WRONG_STATUS',
+            `异议案件${now.caseNo}尚未转交信息提供单位核查（当前为“${STATUS_NAMES_ZH[now.status]}”）。`,
           );
-        }
-        if (ENDED_STATUSES.includes(now.status)) return this.endedError(now);
-        return conflict(
-          'OBJECTION_WRONG_STATUS',
-          `异议案件${now.caseNo}尚未转交信息提供单位核查（当前为“${STATUS_NAMES_ZH[now.status]}”）。`,
-        );
+        },
       });
     }
   }
@@ -447,7 +418,7 @@ export class ObjectionsService {
   }
 
   private filtered(principal: Principal, query: Omit<ListQuery, 'page' | 'pageSize'>) {
-    const scope = scopeCondition(scopeOf(principal));
+    const scope = scopeCondition(scopeOf(principal), SCOPE_COLUMNS);
     const qb = this.repo().createQueryBuilder('c').where(scope.sql, scope.params);
     if (query.status) qb.andWhere('c.status IN (:...status)', { status: query.status });
     if (query.department) {
@@ -457,52 +428,30 @@ export class ObjectionsService {
     }
     if (query.step) qb.andWhere('c.current_step = :step', { step: query.step });
     if (query.overdue !== undefined) qb.andWhere('c.overdue = :overdue', { overdue: query.overdue });
-    if (query.dueBefore) {
-      // A date means the start of that Beijing day.
-      const before = /^\d{4}-\d{2}-\d{2}$/.test(query.dueBefore)
-        ? `${query.dueBefore}T00:00:00+08:00`
-        : query.dueBefore;
-      qb.andWhere('c.step_due_at < :before', { before: new Date(before) });
-    }
+    if (query.dueBefore) qb.andWhere('c.step_due_at < :before', { before: beforeInstant(query.dueBefore) });
     if (query.jurisdiction)
       qb.andWhere('c.jurisdiction = :jurisdiction', { jurisdiction: query.jurisdiction });
     return qb;
   }
 
-  async list(principal: Principal, query: ListQuery) {
-    const [rows, total] = await this.filtered(principal, query)
-      .orderBy('c.received_at', 'DESC')
-      .addOrderBy('c.id', 'ASC')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize)
-      .getManyAndCount();
-    return { total, page: query.page, pageSize: query.pageSize, items: rows.map(caseSummary) };
+  list(principal: Principal, query: ListQuery) {
+    const qb = this.filtered(principal, query).orderBy('c.received_at', 'DESC').addOrderBy('c.id', 'ASC');
+    return pageOf(qb, query, caseSummary);
   }
 
   /** Counts by one dimension; `department` is the office that runs the case. */
-  async counts(principal: Principal, query: CountQuery) {
+  counts(principal: Principal, query: CountQuery) {
     const column = {
       status: 'c.status',
       department: 'c.office_department',
       step: 'c.current_step',
       overdue: 'c.overdue',
     }[query.by];
-    const rows = await this.filtered(principal, query)
-      .select(column, 'key')
-      .addSelect('COUNT(*)::int', 'count')
-      .groupBy(column)
-      .orderBy(column, 'ASC', 'NULLS LAST')
-      .getRawMany<{ key: string | boolean | null; count: number }>();
-    return {
-      by: query.by,
-      total: rows.reduce((sum, r) => sum + r.count, 0),
-      counts: rows.map((r) => ({
-        key: r.key,
-        ...(query.by === 'status' && typeof r.key === 'string'
-          ? { name: STATUS_NAMES_ZH[r.key as keyof typeof STATUS_NAMES_ZH] }
-          : {}),
-        count: r.count,
-      })),
-    };
+    return countsOf(
+      this.filtered(principal, query),
+      query.by,
+      column,
+      query.by === 'status' ? STATUS_NAMES_ZH : undefined,
+    );
   }
 }
