@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { normalizeIdentifier } from '../../../workflows/registry/identifiers';
 import { shanghaiDate } from '../../../workflows/calendar';
 import { badRequest, conflict, type ApiError } from '../common/errors';
 
@@ -53,6 +54,35 @@ export function newQueryCode(): string {
 
 /** What is stored of a query code: the hash of its normalised form (case, spaces and hyphens ignored). */
 export const queryCodeHash = (code: string) => sha256(code.toUpperCase().replace(/[\s-]/g, ''));
+
+interface QueryCodeRow {
+  id: string;
+  queryCodeHash: string | null;
+  subjectCode: string;
+}
+
+/**
+ * The case a query code and subject code open together, or null: one answer for a wrong code and
+ * a wrong subject, since the pair is the secret.
+ */
+export async function findByQueryCode<Row extends QueryCodeRow>(
+  repo: Repository<Row>,
+  queryCode: string,
+  subjectCode: string,
+): Promise<Row | null> {
+  const row = await repo.findOneBy({ queryCodeHash: queryCodeHash(queryCode) } as FindOptionsWhere<Row>);
+  return row && row.subjectCode === normalizeIdentifier(subjectCode) ? row : null;
+}
+
+/** Gives a case a new query code, e.g. when the first was lost; the previous one stops working. */
+export async function reissueQueryCode<Row extends QueryCodeRow>(
+  repo: Repository<Row>,
+  id: string,
+): Promise<string> {
+  const queryCode = newQueryCode();
+  await repo.update({ id } as FindOptionsWhere<Row>, { queryCodeHash: queryCodeHash(queryCode) } as never);
+  return queryCode;
+}
 
 /** Tables `(prefix, year, last)` that count case numbers, one per procedure. */
 export type CaseNoCounter = 'objection_case_no' | 'commitment_case_no';

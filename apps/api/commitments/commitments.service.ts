@@ -21,15 +21,16 @@ import {
 } from '../../../workflows/commitment/types';
 import { NATIONAL_COMMITMENT } from '../../../workflows/policies/presets';
 import type { PolicyVersion } from '../../../workflows/policies/types';
-import { normalizeIdentifier } from '../../../workflows/registry/identifiers';
 import type { SubjectKind } from '../../../workflows/registry/types';
 import type { Principal } from '../auth/roles';
 import {
   allocateCaseNo,
   checkActionKey,
+  findByQueryCode,
   idempotencyKeyReused,
   newQueryCode,
   queryCodeHash,
+  reissueQueryCode,
   requestHash as hashOf,
   requireIdempotencyKey,
 } from '../cases/case-intake';
@@ -245,9 +246,7 @@ export class CommitmentsService {
   /** Gives the signer a new query code (the previous one stops working). */
   async reissueQueryCode(principal: Principal, id: string): Promise<{ caseNo: string; queryCode: string }> {
     const row = await this.forDepartment(principal, id);
-    const queryCode = newQueryCode();
-    await this.repo().update({ id }, { queryCodeHash: queryCodeHash(queryCode) });
-    return { caseNo: row.caseNo, queryCode };
+    return { caseNo: row.caseNo, queryCode: await reissueQueryCode(this.repo(), id) };
   }
 
   // ------------------------------------------------------------------ actions
@@ -395,9 +394,8 @@ export class CommitmentsService {
   // ------------------------------------------------------------------ the signer and the public
 
   async lookup(queryCode: string, subjectCode: string) {
-    const row = await this.repo().findOneBy({ queryCodeHash: queryCodeHash(queryCode) });
-    // One answer for a wrong code and a wrong subject: the pair is the secret.
-    if (!row || row.subjectCode !== normalizeIdentifier(subjectCode)) {
+    const row = await findByQueryCode(this.repo(), queryCode, subjectCode);
+    if (!row) {
       throw notFound(
         'COMMITMENT_LOOKUP_NOT_FOUND',
         '未查询到信用承诺：请核对查询码和主体代码（统一社会信用代码或身份证号码）。',

@@ -37,9 +37,11 @@ import type { Principal } from '../auth/roles';
 import {
   allocateCaseNo,
   checkActionKey,
+  findByQueryCode,
   idempotencyKeyReused,
   newQueryCode,
   queryCodeHash,
+  reissueQueryCode,
   requestHash as hashOf,
   requireIdempotencyKey,
 } from '../cases/case-intake';
@@ -265,9 +267,7 @@ export class ObjectionsService {
   /** Gives the applicant a new query code (the old one stops working), e.g. when the first was lost. */
   async reissueQueryCode(principal: Principal, id: string): Promise<{ caseNo: string; queryCode: string }> {
     const row = await this.forOffice(principal, id);
-    const queryCode = newQueryCode();
-    await this.repo().update({ id }, { queryCodeHash: queryCodeHash(queryCode) });
-    return { caseNo: row.caseNo, queryCode };
+    return { caseNo: row.caseNo, queryCode: await reissueQueryCode(this.repo(), id) };
   }
 
   // ------------------------------------------------------------------ actions
@@ -396,9 +396,8 @@ export class ObjectionsService {
   }
 
   async lookup(queryCode: string, subjectCode: string) {
-    const row = await this.repo().findOneBy({ queryCodeHash: queryCodeHash(queryCode) });
-    // One answer for a wrong code and a wrong subject: the pair is the secret.
-    if (!row || row.subjectCode !== normalizeIdentifier(subjectCode)) {
+    const row = await findByQueryCode(this.repo(), queryCode, subjectCode);
+    if (!row) {
       throw notFound(
         'OBJECTION_LOOKUP_NOT_FOUND',
         '未查询到异议申请：请核对查询码和主体代码（统一社会信用代码或身份证号码）。',
