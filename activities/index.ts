@@ -4,6 +4,8 @@ import { createDeadlineActivities } from './deadlines/deadline-activities';
 import { LogNotificationAdapter, NotificationAdapter } from './notifications/adapters';
 import { createNotificationActivities } from './notifications/notifications';
 import { createCaseActivities } from './case/publish-case';
+import { createCommitmentActivities } from './commitment/commitment-activities';
+import { writeCommitmentCase } from './commitment/commitment-read-model';
 import { createObjectionActivities, writeObjectionCase } from './objection/objection-activities';
 import { LocalSinkPlatformAdapter, PlatformAdapter } from './platform/adapters';
 import { createPlatformOutboxActivities } from './platform/push';
@@ -37,8 +39,12 @@ export function createActivities(deps: ActivityDeps) {
       adapter: deps.platformAdapter ?? new LocalSinkPlatformAdapter(deps.dataSource),
     }),
     ...createObjectionActivities({ dataSource: deps.dataSource, notify: notifications.notify }),
+    ...createCommitmentActivities({ dataSource: deps.dataSource }),
     // The case kit's read models, one writer per procedure.
-    ...createCaseActivities({ dataSource: deps.dataSource, writers: { objection: writeObjectionCase } }),
+    ...createCaseActivities({
+      dataSource: deps.dataSource,
+      writers: { objection: writeObjectionCase, commitment: writeCommitmentCase },
+    }),
   };
 }
 

@@ -44,6 +44,11 @@ export interface RegisterRecordInput {
   publicityMaxEnd?: string | null;
   retentionEnd?: string | null;
   actor: string;
+  /**
+   * Push the new record to the shared credit platform (`record.registered`), in the same
+   * transaction: a procedure's record (a commitment breach) must reach the platform with it.
+   */
+  push?: boolean;
 }
 
 export interface RecordTransitionInput {
@@ -180,6 +185,26 @@ export class RecordService {
         // data past the record's deletion; they suffice to recognise a repeated submission.
         detail: { fingerprints: fingerprint(original) },
       });
+      if (input.push) {
+        await enqueuePlatformChange(m, {
+          eventType: 'record.registered',
+          aggregateId: record.id,
+          payload: {
+            recordId: record.id,
+            department: record.department,
+            documentNo: record.documentNo,
+            subjectCode: subject.code,
+            subjectName: subject.name,
+            kind: record.kind,
+            status: record.status,
+            decisionDate: record.decisionDate,
+            title: record.title,
+            publicityStart: record.publicityStart,
+            publicityMaxEnd: record.publicityMaxEnd,
+            at: record.createdAt.toISOString(),
+          },
+        });
+      }
       return { record, created: true };
     });
   }

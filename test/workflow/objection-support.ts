@@ -70,7 +70,13 @@ export const CALENDAR_2027 = {
   reason: '测试用 2027 年节假日安排',
 };
 
-export async function createObjectionWorld(): Promise<ObjectionWorld> {
+/**
+ * `wrap` lets a test put its hand between the workflows and an activity (e.g. fail an attempt
+ * after the real one committed, as a lost answer would).
+ */
+export async function createObjectionWorld(
+  options: { wrap?: (activities: ReturnType<typeof createActivities>) => Record<string, unknown> } = {},
+): Promise<ObjectionWorld> {
   const db = await createTestDatabase('objwf');
   const dataSource = await openDatabase(db.url);
   const calendars = new CalendarStore(dataSource);
@@ -93,6 +99,7 @@ export async function createObjectionWorld(): Promise<ObjectionWorld> {
       if (real.openRestorationTask) return real.openRestorationTask(input);
       return { taskId: `restoration-${input.caseId}`, created: true };
     },
+    ...options.wrap?.(base),
   };
   const taskQueue = `objection-${randomUUID()}`;
   let worker: Worker | undefined;

@@ -17,12 +17,9 @@ import {
   CASE_STEP_DUE_AT,
 } from '../search-attributes';
 import type { CommitmentActivities } from './activities-contract';
+import { nextDeadline } from './next-deadline';
 import { LATEST_TEMPLATE_VERSION, renderCommitment } from './templates';
-import {
-  COMMITMENT_TRANSITIONS,
-  COMMITMENT_ACTION_NAMES_ZH,
-  type CommitmentAction,
-} from './transitions';
+import { COMMITMENT_TRANSITIONS, COMMITMENT_ACTION_NAMES_ZH, type CommitmentAction } from './transitions';
 import {
   COMMITMENT_ENDED,
   COMMITMENT_STATUS_NAMES_ZH,
@@ -150,16 +147,6 @@ function initialState(start: CommitmentStart, rules: CommitmentPolicy): Commitme
   };
 }
 
-/** The earliest open deadline of the case (an item, the verification, a report's review). */
-export function nextDeadline(s: CommitmentState) {
-  const open = [
-    ...s.items.filter((i) => !i.suppliedAt).map((i) => i.deadline),
-    s.verification && !s.verification.result ? s.verification.deadline : undefined,
-    ...s.reports.filter((r) => r.status === 'reported').map((r) => r.deadline),
-  ].filter((d): d is NonNullable<typeof d> => !!d?.due);
-  return open.sort((a, b) => Date.parse(a.due) - Date.parse(b.due))[0];
-}
-
 /** Today's Beijing date (YYYY-MM-DD). */
 export const today = (): string => shanghaiDate(new Date().toISOString());
 
@@ -167,8 +154,7 @@ export const today = (): string => shanghaiDate(new Date().toISOString());
 export async function dayAfter(period: Limit): Promise<string> {
   const now = new Date().toISOString();
   const year = Number(today().slice(0, 4));
-  const calendar =
-    period.unit === 'working-days' ? await loadCalendar([year, year + 1, year + 2]) : {};
+  const calendar = period.unit === 'working-days' ? await loadCalendar([year, year + 1, year + 2]) : {};
   return shanghaiDate(addLimit(now, period, calendar).due);
 }
 

@@ -33,9 +33,7 @@ export async function commitment(start: CommitmentStart): Promise<CommitmentView
       if (v?.kind === 'breach') await recordBreach(c, v);
       else if (v?.kind === 'kept') await recordKept(c, v);
       else {
-        return kit.continueAsNew<typeof commitment>(() => [
-          { ...start, resume: { ...s, run: s.run + 1 } },
-        ]);
+        return kit.continueAsNew<typeof commitment>(() => [{ ...start, resume: { ...s, run: s.run + 1 } }]);
       }
     }
   }

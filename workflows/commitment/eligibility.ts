@@ -81,7 +81,10 @@ export function decideEligibility(
         `绿色通道要求连续${rules.cleanRecordYears}年无不良信用记录，该主体有${bad.map(describe).join('、')}。`,
       );
       // Clean for the whole period again once the newest bad record is that many years old.
-      const newest = bad.map((r) => r.decisionDate).sort().at(-1)!;
+      const newest = bad
+        .map((r) => r.decisionDate)
+        .sort()
+        .at(-1)!;
       later(nextDay(yearsAfter(newest, rules.cleanRecordYears)));
     }
   }

@@ -49,7 +49,10 @@ export function registerCommitmentHandlers(c: CommitmentCase): void {
   const openItem = (no: unknown): PromisedItem => {
     const item = itemOf(no);
     if (item.suppliedAt) {
-      kit.refuse('COMMITMENT_ITEM_SUPPLIED', `第${item.no}项“${item.name}”已于${chineseDate(item.suppliedAt)}补交。`);
+      kit.refuse(
+        'COMMITMENT_ITEM_SUPPLIED',
+        `第${item.no}项“${item.name}”已于${chineseDate(item.suppliedAt)}补交。`,
+      );
     }
     if (item.missedAt) {
       kit.refuse(
@@ -125,12 +128,18 @@ export function registerCommitmentHandlers(c: CommitmentCase): void {
     action: 'recordVerification',
     validate: (input: RecordVerificationInput) => {
       onlyKind('notice-commitment', '事后核查');
-      if (typeof input.truthful !== 'boolean') kit.invalid('请注明核查结论：承诺属实（true）或不实（false）。');
+      if (typeof input.truthful !== 'boolean')
+        kit.invalid('请注明核查结论：承诺属实（true）或不实（false）。');
       kit.requireText(input.finding, '核查情况');
     },
     accept: (input) => {
       const at = new Date().toISOString();
-      s.verification!.result = { truthful: input.truthful, finding: input.finding.trim(), by: input.actor, at };
+      s.verification!.result = {
+        truthful: input.truthful,
+        finding: input.finding.trim(),
+        by: input.actor,
+        at,
+      };
       return kit.record(
         'verified',
         input.actor,
@@ -189,11 +198,13 @@ export function registerCommitmentHandlers(c: CommitmentCase): void {
           `第${report.no}条违诺线索已于${chineseDate(report.decidedAt!)}${report.status === 'confirmed' ? '认定属实' : '认定不属实'}。`,
         );
       }
-      if (typeof input.confirmed !== 'boolean') kit.invalid('请注明认定结论：属实（true）或不属实（false）。');
+      if (typeof input.confirmed !== 'boolean')
+        kit.invalid('请注明认定结论：属实（true）或不属实（false）。');
       kit.requireText(input.reason, '认定理由');
       if (
         input.measureCodes !== undefined &&
-        (!Array.isArray(input.measureCodes) || input.measureCodes.some((m) => typeof m !== 'string' || !m.trim()))
+        (!Array.isArray(input.measureCodes) ||
+          input.measureCodes.some((m) => typeof m !== 'string' || !m.trim()))
       ) {
         kit.invalid('措施编码应为非空字符串的列表。');
       }
@@ -242,7 +253,11 @@ export function registerCommitmentHandlers(c: CommitmentCase): void {
       const at = new Date().toISOString();
       s.withdrawal = { at, by: input.actor, reason: input.reason.trim() };
       s.closedAt = at;
-      return kit.record('withdrawn', input.actor, `申请人撤回“${s.matter}”的申请，承诺终止（不作违约处理）；理由：${s.withdrawal.reason}`);
+      return kit.record(
+        'withdrawn',
+        input.actor,
+        `申请人撤回“${s.matter}”的申请，承诺终止（不作违约处理）；理由：${s.withdrawal.reason}`,
+      );
     },
     after: async (_input, entry) => {
       if (!entry) return;

@@ -13,12 +13,17 @@ import { COMMITMENT_KIND_NAMES_ZH } from './types';
 export async function signAndCheck(c: CommitmentCase): Promise<boolean> {
   const { kit, s } = c;
   const kind = COMMITMENT_KIND_NAMES_ZH[s.kind];
-  kit.record('signed', s.signedBy, `${s.signer.name}（${s.signer.capacity}）签署${kind}，办理事项：${s.matter}`, {
-    kind: s.kind,
-    templateVersion: s.text.templateVersion,
-    policyVersion: s.policyVersion,
-    items: s.items.map((i) => ({ no: i.no, name: i.name, limit: i.limit })),
-  });
+  kit.record(
+    'signed',
+    s.signedBy,
+    `${s.signer.name}（${s.signer.capacity}）签署${kind}，办理事项：${s.matter}`,
+    {
+      kind: s.kind,
+      templateVersion: s.text.templateVersion,
+      policyVersion: s.policyVersion,
+      items: s.items.map((i) => ({ no: i.no, name: i.name, limit: i.limit })),
+    },
+  );
 
   const facts = await creditFacts(c);
   const decision =
@@ -33,13 +38,16 @@ export async function signAndCheck(c: CommitmentCase): Promise<boolean> {
   kit.record(
     'credit-checked',
     'system',
-    decision.eligible ? '信用核查（逢办必查）：未发现不予适用的情形' : `信用核查（逢办必查）：${decision.reasons.join('')}`,
+    decision.eligible
+      ? '信用核查（逢办必查）：未发现不予适用的情形'
+      : `信用核查（逢办必查）：${decision.reasons.join('')}`,
     { creditCheckId: s.eligibility.creditCheckId, eligible: decision.eligible },
   );
 
   if (!decision.eligible) {
     kit.transition('refuse');
-    const retry = 'retryFrom' in decision && decision.retryFrom ? `可于${decision.retryFrom}起重新申请。` : '';
+    const retry =
+      'retryFrom' in decision && decision.retryFrom ? `可于${decision.retryFrom}起重新申请。` : '';
     kit.record('refused', 'system', `不予适用${kind}：${decision.reasons.join('')}${retry}`);
     s.closedAt = new Date().toISOString();
     kit.touch();

@@ -25,7 +25,9 @@ export function startClocks(c: CommitmentCase): void {
 /** The signer's reminder: the policy's longest lead that still falls inside the item's limit. */
 export function reminderFor(limit: Limit, reminders: Limit[], fallback: Limit): Limit {
   const fits = reminders
-    .filter((r) => (limit.unit === 'working-days' && r.unit === 'working-days' ? r.value < limit.value : true))
+    .filter((r) =>
+      limit.unit === 'working-days' && r.unit === 'working-days' ? r.value < limit.value : true,
+    )
     .sort((a, b) => b.value - a.value);
   return fits[0] ?? fallback;
 }
@@ -166,7 +168,10 @@ export function verdict(s: CommitmentState): Verdict | undefined {
   if (s.reports.some((r) => r.status === 'reported')) return undefined; // decide them first
   if (s.kind === 'deferred-materials' && s.items.every((i) => i.suppliedAt)) {
     const late = s.items.filter((i) => i.late).length;
-    return { kind: 'kept', summary: `承诺的${s.items.length}项材料已全部补交${late ? `（其中${late}项逾期补交）` : ''}` };
+    return {
+      kind: 'kept',
+      summary: `承诺的${s.items.length}项材料已全部补交${late ? `（其中${late}项逾期补交）` : ''}`,
+    };
   }
   if (s.kind === 'notice-commitment' && s.verification?.result?.truthful) {
     return { kind: 'kept', summary: `经事后核查，承诺内容属实：${s.verification.result.finding}` };

@@ -1,5 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CommitmentKind, CommitmentStatus, CommitmentView } from '../../../../workflows/commitment/types';
+import type {
+  CommitmentKind,
+  CommitmentStatus,
+  CommitmentView,
+} from '../../../../workflows/commitment/types';
 
 /**
  * Read model of one commitment (信用承诺). The workflow is the source of truth; the case kit's

@@ -1,0 +1,99 @@
+import type { PublishCaseInput } from '../../workflows/case/types';
+import { nextDeadline } from '../../workflows/commitment/next-deadline';
+import type { CommitmentView } from '../../workflows/commitment/types';
+import type { CaseReadModelWriter } from '../case/publish-case';
+
+/** An ISO instant, or null for an absent or empty one (a deadline not planned yet has due ''). */
+const instant = (value: string | undefined): string | null => (value ? value : null);
+
+/** The row's columns as they follow from a view. */
+function caseColumns(v: CommitmentView): Record<string, unknown> {
+  const ended = v.closedAt !== undefined;
+  const next = ended ? undefined : nextDeadline(v);
+  return {
+    id: v.caseId,
+    case_no: v.caseNo,
+    jurisdiction: v.jurisdiction,
+    policy_version: v.policyVersion,
+    kind: v.kind,
+    department: v.department,
+    subject_code: v.subject.code,
+    subject_name: v.subject.name,
+    subject_kind: v.subject.kind,
+    signer_name: v.signer.name,
+    signer_contact: v.signer.contact,
+    matter: v.matter,
+    published: v.published,
+    status: v.status,
+    next_due_at: ended
+      ? null
+      : (instant(next?.due) ?? (v.kind === 'voluntary' ? instant(v.validUntil) : null)),
+    overdue: v.overdue,
+    escalation_level: v.escalationLevel,
+    valid_until: instant(v.validUntil),
+    breach_record_id: v.breach?.recordId ?? null,
+    kept_record_id: v.keptRecordId ?? null,
+    created_by: v.signedBy,
+    signed_at: v.signedAt,
+    closed_at: instant(v.closedAt),
+    revision: v.revision,
+    snapshot: JSON.stringify(v),
+  };
+}
+
+/** Columns fixed at signing (the API writes them): never overwritten by a later view. */
+const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'signed_at']);
+
+/**
+ * The commitment's read model (the case kit's writer for `commitment`): upserts
+ * `commitment_case` when the view's revision is newer than the stored one (a stale view is
+ * ignored), then its `commitment_item` rows, and appends the timeline entries not stored yet.
+ */
+export const writeCommitmentCase: CaseReadModelWriter = async (tx, input: PublishCaseInput) => {
+  const view = input.view as CommitmentView;
+  const columns = caseColumns(view);
+  const names = Object.keys(columns);
+  const updates = names
+    .filter((n) => !INTAKE_COLUMNS.has(n))
+    .map((n) => `${n} = EXCLUDED.${n}`)
+    .concat(['updated_at = now()', 'workflow_started_at = COALESCE(c.workflow_started_at, now())']);
+  const written: unknown[] = await tx.query(
+    `INSERT INTO commitment_case AS c (${names.join(', ')}, workflow_started_at)
+       VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, now())
+       ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}
+       WHERE c.revision < EXCLUDED.revision
+       RETURNING c.id`,
+    Object.values(columns),
+  );
+  if (written.length > 0 && view.items.length > 0) {
+    await tx.query(
+      `INSERT INTO commitment_item (case_id, no, name, due_at, supplied_at, overdue)
+         SELECT $1, i.no, i.name, i.due_at, i.supplied_at, i.overdue
+         FROM jsonb_to_recordset($2::jsonb)
+           AS i(no integer, name text, due_at timestamptz, supplied_at timestamptz, overdue boolean)
+         ON CONFLICT (case_id, no) DO UPDATE
+           SET due_at = EXCLUDED.due_at, supplied_at = EXCLUDED.supplied_at, overdue = EXCLUDED.overdue`,
+      [
+        view.caseId,
+        JSON.stringify(
+          view.items.map((i) => ({
+            no: i.no,
+            name: i.name,
+            due_at: instant(i.deadline?.due),
+            supplied_at: instant(i.suppliedAt),
+            overdue: !i.suppliedAt && i.deadline?.overdueAt !== undefined,
+          })),
+        ),
+      ],
+    );
+  }
+  // The timeline is append-only (trigger): entries already stored are left alone.
+  await tx.query(
+    `INSERT INTO commitment_event (case_id, seq, at, kind, actor, summary, detail)
+       SELECT $1, e.seq, e.at, e.kind, e.actor, e.summary, COALESCE(e.detail, '{}'::jsonb)
+       FROM jsonb_to_recordset($2::jsonb)
+         AS e(seq integer, at timestamptz, kind text, actor text, summary text, detail jsonb)
+       ON CONFLICT (case_id, seq) DO NOTHING`,
+    [input.caseId, JSON.stringify(input.entries)],
+  );
+};
