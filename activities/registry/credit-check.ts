@@ -1,5 +1,12 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
+import { CommitmentCase } from '../../infra/database/entities/commitment';
 import { AppliedMeasure, CreditCheck } from '../../infra/database/entities/registry';
+import {
+  COMMITMENT_KIND_NAMES_ZH,
+  COMMITMENT_STATUS_NAMES_ZH,
+  type CommitmentKind,
+  type CommitmentStatus,
+} from '../../workflows/commitment/types';
 import { maskResidentId } from '../../workflows/registry/identifiers';
 import type { ListType, MeasureKind, SubjectKind } from '../../workflows/registry/types';
 import { Clock, systemClock, today } from './clock';
@@ -51,12 +58,26 @@ export interface CreditCheckAnswer {
     /** Applied through an organisation the subject is responsible for (落实到人). */
     derived: boolean;
   }[];
-  /** Open credit commitments (信用承诺) and their state. */
-  commitments: unknown[];
-  /** False until the commitments register exists: an empty list then means "not known", not "none". */
-  commitmentsAvailable: boolean;
-  commitmentsNote: string;
+  /**
+   * The subject's credit commitments (信用承诺) in force, kept or breached, newest first: a
+   * breach bars 容缺受理 and 告知承诺 (the commitment workflow's own check decides that).
+   */
+  commitments: {
+    id: string;
+    caseNo: string;
+    kind: CommitmentKind;
+    kindName: string;
+    status: CommitmentStatus;
+    statusName: string;
+    matter: string;
+    department: string;
+    signedAt: string;
+    breachRecordId: string | null;
+  }[];
 }
+
+/** The commitments a check shows (refused and withdrawn ones never bound the subject). */
+const CHECKED_COMMITMENT_STATUSES: CommitmentStatus[] = ['in-force', 'kept', 'breached'];
 
 export type StoredCreditCheck = {
   id: string;
@@ -93,6 +114,11 @@ export class CreditCheckService {
       .getRepository(AppliedMeasure)
       .find({ where: { subjectId: subject.id, status: 'active' }, order: { appliedAt: 'DESC' } });
     const measures = await this.measures.withMeasures(active);
+    const commitments = await this.dataSource.getRepository(CommitmentCase).find({
+      where: { subjectCode: subject.code, status: In(CHECKED_COMMITMENT_STATUSES) },
+      order: { signedAt: 'DESC' },
+      take: 50,
+    });
 
     const answer: CreditCheckAnswer = {
       subject: {
@@ -127,11 +153,18 @@ export class CreditCheckService {
         appliedAt: applied.appliedAt.toISOString(),
         derived: applied.derivedFrom !== null,
       })),
-      // Commitments (信用承诺) are built by the commitment-tracking issue (履约跟踪); until that
-      // register exists there is no table to read, so the check says so instead of "none".
-      commitments: [],
-      commitmentsAvailable: false,
-      commitmentsNote: '信用承诺登记功能尚未上线，本次核查未包含信用承诺履约情况。',
+      commitments: commitments.map((c) => ({
+        id: c.id,
+        caseNo: c.caseNo,
+        kind: c.kind,
+        kindName: COMMITMENT_KIND_NAMES_ZH[c.kind],
+        status: c.status,
+        statusName: COMMITMENT_STATUS_NAMES_ZH[c.status],
+        matter: c.matter,
+        department: c.department,
+        signedAt: c.signedAt.toISOString(),
+        breachRecordId: c.breachRecordId,
+      })),
     };
     const row = await this.dataSource.getRepository(CreditCheck).save(
       this.dataSource.getRepository(CreditCheck).create({

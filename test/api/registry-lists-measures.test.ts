@@ -485,8 +485,6 @@ describe('credit registry API: lists, measures and 逢办必查 checks', () => {
         heavierPunishment: true,
         measures: [],
         commitments: [],
-        commitmentsAvailable: false,
-        commitmentsNote: expect.stringContaining('信用承诺'),
       });
       expect(res.body.lists.map((l: { listType: string }) => l.listType).sort()).toEqual([
         'black',

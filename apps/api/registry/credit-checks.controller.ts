@@ -28,7 +28,7 @@ export class CreditChecksController {
     summary: 'Check a subject before handling a matter (逢办必查); the check and its answer are stored',
     description:
       'Returns the lists the subject is on today, the double-blacklist flag (heavier punishment), measures in ' +
-      'force, and open commitments (not yet available: commitmentsAvailable=false).',
+      'force, and the credit commitments in force, kept or breached.',
   })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED (matter missing), SUBJECT_CODE_INVALID' })
   @ApiNotFoundResponse({ description: 'SUBJECT_NOT_FOUND' })
