@@ -50,12 +50,26 @@ export const queryInt = (min: number, max?: number) => {
 /** A query flag: `true` or `false`. */
 export const queryFlag = () => z.enum(['true', 'false']).transform((v) => v === 'true');
 
-/** A query parameter listing values of `values`, comma-separated (`status=received,forwarded`). */
+/**
+ * A query parameter listing values of `values`, comma-separated (`status=received,forwarded`);
+ * a value not among them is refused on the parameter itself.
+ */
 export const commaList = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
-    .transform((s) => s.split(',').map((p) => p.trim()))
-    .pipe(z.array(z.enum(values)).min(1))
+    .transform((s, ctx) => {
+      const parts = s.split(',').map((p) => p.trim());
+      const unknown = parts.filter((p) => !(values as readonly string[]).includes(p));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `“${unknown.join('、')}”不是允许的取值（可选：${values.join('、')}，多个用逗号分隔）`,
+          params: { code: 'invalid_enum_value' },
+        });
+        return z.NEVER;
+      }
+      return parts as T[];
+    })
     .describe(`Comma list of: ${values.join(', ')}`);
 
 /** `page` (from 1) and `pageSize` (at most 200) of a listing. */
