@@ -21,6 +21,7 @@ import { nextDeadline } from './next-deadline';
 import { LATEST_TEMPLATE_VERSION, renderCommitment } from './templates';
 import { COMMITMENT_TRANSITIONS, COMMITMENT_ACTION_NAMES_ZH, type CommitmentAction } from './transitions';
 import {
+  VALIDITY_KINDS,
   COMMITMENT_ENDED,
   COMMITMENT_STATUS_NAMES_ZH,
   type CommitmentStart,
@@ -104,7 +105,9 @@ function initialState(start: CommitmentStart, rules: CommitmentPolicy): Commitme
     limit: item.limit,
     extendedBy: 0,
   }));
-  const validity = start.kind === 'voluntary' ? (start.validity ?? rules.voluntaryValidity) : undefined;
+  const validity = VALIDITY_KINDS.includes(start.kind)
+    ? (start.validity ?? rules.voluntaryValidity)
+    : undefined;
   const validUntil = validity ? addLimit(start.signedAt, validity, {}).due : undefined;
   const officeName = start.policy.document.name;
   const version = rules.templateVersions[start.kind] ?? LATEST_TEMPLATE_VERSION[start.kind];
@@ -144,6 +147,7 @@ function initialState(start: CommitmentStart, rules: CommitmentPolicy): Commitme
     ...(start.kind === 'notice-commitment' ? { verification: { limit: rules.verifyWithin } } : {}),
     reports: [],
     run: 1,
+    ...(start.repairWorkflowId ? { repairWorkflowId: start.repairWorkflowId } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ import {
 } from './messages';
 import { tellSigner, type CommitmentCase } from './commitment-case';
 import { startReportClock, verdict } from './tracking';
-import { COMMITMENT_KIND_NAMES_ZH, type PromisedItem } from './types';
+import { COMMITMENT_KIND_NAMES_ZH, VALIDITY_KINDS, type PromisedItem } from './types';
 
 export const MAX_ITEM_EXTENSION_WORKING_DAYS = 30;
 
@@ -231,8 +231,8 @@ export function registerCommitmentHandlers(c: CommitmentCase): void {
   kit.update(withdrawCommitmentUpdate, {
     action: 'withdraw',
     validate: (input: WithdrawInput) => {
-      if (s.kind === 'voluntary') {
-        kit.refuse('COMMITMENT_WRONG_STATUS', '主动型（自律）信用承诺在有效期内不能撤回。');
+      if (VALIDITY_KINDS.includes(s.kind)) {
+        kit.refuse('COMMITMENT_WRONG_STATUS', `${COMMITMENT_KIND_NAMES_ZH[s.kind]}在有效期内不能撤回。`);
       }
       const passed = [
         ...s.items.filter((i) => !i.suppliedAt && i.deadline?.overdueAt).map((i) => `“${i.name}”`),

@@ -44,6 +44,18 @@ const signature = (i: TemplateInput): string =>
   `\n\n承诺主体：${i.subjectName}（${i.subjectCode}）\n签署人：${i.signerName}（${i.signerCapacity}）\n签署日期：${chineseDate(i.signedAt)}`;
 
 const TEMPLATES: Record<CommitmentKind, Record<number, Template>> = {
+  repair: {
+    1: {
+      title: () => '信用修复承诺书',
+      body: (i) =>
+        `${i.department}：\n本人/本单位就“${i.matter}”申请信用修复，郑重承诺：已纠正失信行为、消除不良影响，` +
+        `所提交的修复申请材料真实、准确、完整` +
+        (i.validUntil ? `；自修复决定作出之日起至${chineseDate(i.validUntil)}，不再发生同类失信行为` : '') +
+        `。如提供虚假材料或违背本承诺，自愿接受撤销信用修复决定、恢复公示失信信息并在规定期限内不得再次申请信用修复。` +
+        common(i) +
+        signature(i),
+    },
+  },
   'deferred-materials': {
     1: {
       title: () => '容缺受理信用承诺书',
@@ -83,6 +95,7 @@ const TEMPLATES: Record<CommitmentKind, Record<number, Template>> = {
 
 /** The newest template version of each kind (what a policy without `templateVersions` uses). */
 export const LATEST_TEMPLATE_VERSION: Record<CommitmentKind, number> = {
+  repair: 1,
   'deferred-materials': 1,
   'notice-commitment': 1,
   voluntary: 1,

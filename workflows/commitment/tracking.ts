@@ -1,7 +1,13 @@
 import { chineseDate } from '../case/notices';
 import type { EscalationPolicy, Limit } from '../policies/types';
 import { tellSigner, type CommitmentCase } from './commitment-case';
-import type { BreachOutcome, BreachReport, CommitmentState, PromisedItem } from './types';
+import {
+  VALIDITY_KINDS,
+  type BreachOutcome,
+  type BreachReport,
+  type CommitmentState,
+  type PromisedItem,
+} from './types';
 
 /**
  * 履约跟踪: every dated obligation of a commitment is a step clock of the case kit, restarted from
@@ -176,7 +182,7 @@ export function verdict(s: CommitmentState): Verdict | undefined {
   if (s.kind === 'notice-commitment' && s.verification?.result?.truthful) {
     return { kind: 'kept', summary: `经事后核查，承诺内容属实：${s.verification.result.finding}` };
   }
-  if (s.kind === 'voluntary' && s.validityEndedAt) {
+  if (VALIDITY_KINDS.includes(s.kind) && s.validityEndedAt) {
     return { kind: 'kept', summary: '承诺有效期届满，期间未发现违背承诺的行为' };
   }
   return undefined;

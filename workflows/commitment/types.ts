@@ -10,15 +10,22 @@ import type { SubjectKind } from '../registry/types';
 /**
  * 容缺受理 (deferred materials: accepted with items missing, each promised by a deadline),
  * 告知承诺 (the subject declares it meets the conditions; the department verifies afterwards),
- * 主动/自律承诺 (voluntary, published, valid for a period).
+ * 主动/自律承诺 (voluntary, published, valid for a period), 信用修复承诺 (signed with a credit
+ * repair application, tracked like a voluntary one from the repair's approval: a breach revokes
+ * the repair).
  */
-export const COMMITMENT_KINDS = ['deferred-materials', 'notice-commitment', 'voluntary'] as const;
+export const COMMITMENT_KINDS = ['deferred-materials', 'notice-commitment', 'voluntary', 'repair'] as const;
 export type CommitmentKind = (typeof COMMITMENT_KINDS)[number];
+/** Kinds a caseworker signs directly; a 信用修复承诺 is started by its repair case. */
+export const STAFF_SIGNED_KINDS = ['deferred-materials', 'notice-commitment', 'voluntary'] as const;
+/** Kinds tracked by their validity period (no items, no verification). */
+export const VALIDITY_KINDS: readonly CommitmentKind[] = ['voluntary', 'repair'];
 
 export const COMMITMENT_KIND_NAMES_ZH: Record<CommitmentKind, string> = {
   'deferred-materials': '容缺受理承诺',
   'notice-commitment': '告知承诺',
   voluntary: '主动型（自律）信用承诺',
+  repair: '信用修复承诺',
 };
 
 /** Kinds that are a fast track (便利措施): a subject in breach loses them for a period. */
@@ -188,6 +195,8 @@ export interface CommitmentState extends CaseBase<CommitmentStatus, CommitmentEv
   closedAt?: string;
   /** Workflow runs so far (continue-as-new carries the case into the next). */
   run: number;
+  /** A 信用修复承诺: the repair case's workflow, told when the commitment ends. */
+  repairWorkflowId?: string;
 }
 
 export type CommitmentView = CaseView<CommitmentState>;
@@ -218,6 +227,8 @@ export interface CommitmentStart {
   resume?: CommitmentState;
   /** Continue as new past this many history events (default 2000; tests use fewer). */
   historyLimit?: number;
+  /** A 信用修复承诺: the repair case's workflow, told when the commitment is kept or breached. */
+  repairWorkflowId?: string;
 }
 
 export const commitmentWorkflowId = (caseId: string): string => `commitment-${caseId}`;

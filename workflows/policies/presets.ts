@@ -63,9 +63,26 @@ export const NATIONAL_COMMITMENT: NonNullable<PolicyDocument['commitment']> = {
   cleanRecordYears: 0,
   breachPublicity: years(1),
   // seed 003 四(一) and 004 (一): commitments are published in a 信用承诺专栏
-  publishedKinds: ['deferred-materials', 'notice-commitment', 'voluntary'],
+  publishedKinds: ['deferred-materials', 'notice-commitment', 'voluntary', 'repair'],
   breachMeasures: [],
-  templateVersions: { 'deferred-materials': 1, 'notice-commitment': 1, voluntary: 1 },
+  templateVersions: { 'deferred-materials': 1, 'notice-commitment': 1, voluntary: 1, repair: 1 },
+};
+
+/**
+ * 信用修复 defaults: 22号 "authority acts ≤3 WD of receipt" (acceptance) and "信用中国 feedback
+ * ≤10 WD" (the decision); 严重 tiers also need a training certificate and a credit report (NDRC
+ * Order 36 art. 11 lists them as conditions the authority may require). The applicant's 补正
+ * time, the reapplication wait, the bar after a revoked repair and the commitment's term are the
+ * service's defaults, to be set by each jurisdiction.
+ */
+export const NATIONAL_REPAIR: NonNullable<PolicyDocument['repair']> = {
+  acceptWithin: wd(3),
+  decideWithin: wd(10),
+  materialsLapse: wd(10),
+  extraMaterials: { 严重: ['training-certificate', 'credit-report'] },
+  reapplyAfterRefusal: { value: 30, unit: 'calendar-days' },
+  barAfterRevocation: years(1),
+  commitmentValidity: years(1),
 };
 
 interface Regime {
@@ -95,6 +112,7 @@ const national = (regime: Regime): PolicyDocument => ({
   personalNegativeRetention: years(5), // 征信业管理条例 第16条
   commitmentReminders: [wd(5), wd(1)],
   commitment: NATIONAL_COMMITMENT,
+  repair: NATIONAL_REPAIR,
   publicity: { periodStartsFrom: 'decision' },
   sources: [regime.source, '征信业管理条例 第16条'],
 });

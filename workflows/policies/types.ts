@@ -86,11 +86,37 @@ export interface CommitmentPolicy {
   /** Breach records are published (公示) for this long; absent: recorded, not published. */
   breachPublicity?: Limit;
   /** Kinds published in the 信用承诺专栏 unless the caseworker decides otherwise. */
-  publishedKinds: ('deferred-materials' | 'notice-commitment' | 'voluntary')[];
+  publishedKinds: ('deferred-materials' | 'notice-commitment' | 'voluntary' | 'repair')[];
   /** Measures of the published measures list applied on a breach (codes; never an unpublished one). */
   breachMeasures: string[];
   /** Version of each kind's template (模板) in force: workflows/commitment/templates.ts. */
-  templateVersions: Partial<Record<'deferred-materials' | 'notice-commitment' | 'voluntary', number>>;
+  templateVersions: Partial<
+    Record<'deferred-materials' | 'notice-commitment' | 'voluntary' | 'repair', number>
+  >;
+}
+
+/**
+ * 信用修复: handling limits and materials (NDRC Order 36 / 国办发〔2025〕22号 for the national
+ * defaults; seeds 002 五(十八), 003 六(七), 004 (十二)). Optional: a version without it uses the
+ * national defaults.
+ */
+export interface RepairPolicy {
+  /** The office accepts (受理) or asks for missing materials within this, from the application. */
+  acceptWithin: Limit;
+  /** The identifying department decides within this, from acceptance. */
+  decideWithin: Limit;
+  /** The applicant's time to supply missing materials (补正). */
+  materialsLapse: Limit;
+  /** Materials required beyond proof of correction and the commitment letter, per national tier. */
+  extraMaterials: Partial<
+    Record<NationalTier, ('training-certificate' | 'credit-report' | 'public-welfare' | 'rectification')[]>
+  >;
+  /** A refused application may be made again after this. */
+  reapplyAfterRefusal: Limit;
+  /** A repair revoked (false materials, breached commitment) bars a new application this long. */
+  barAfterRevocation: Limit;
+  /** The 信用修复承诺 runs this long after the approval. */
+  commitmentValidity: Limit;
 }
 
 export interface PolicyDocument {
@@ -106,6 +132,7 @@ export interface PolicyDocument {
   /** Remind the subject of a promised item this long before its deadline (several). */
   commitmentReminders: Limit[];
   commitment?: CommitmentPolicy;
+  repair?: RepairPolicy;
   publicity?: PublicityPolicy;
   /** How long a credit report is accepted in administrative matters. */
   creditReportValidity?: Limit;

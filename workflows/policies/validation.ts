@@ -110,7 +110,7 @@ const objection = z
     }
   });
 
-const commitmentKind = z.enum(['deferred-materials', 'notice-commitment', 'voluntary']);
+const commitmentKind = z.enum(['deferred-materials', 'notice-commitment', 'voluntary', 'repair']);
 const commitment = z
   .object({
     verifyWithin: stepLimit,
@@ -119,9 +119,22 @@ const commitment = z
     fastTrackBar: stepLimit,
     cleanRecordYears: z.number().int().min(0).max(10),
     breachPublicity: stepLimit.optional(),
-    publishedKinds: z.array(commitmentKind).max(3),
+    publishedKinds: z.array(commitmentKind).max(4),
     breachMeasures: z.array(z.string().trim().min(1).max(50)).max(20),
     templateVersions: z.record(commitmentKind, z.number().int().min(1)),
+  })
+  .strict();
+
+const repairExtra = z.enum(['training-certificate', 'credit-report', 'public-welfare', 'rectification']);
+const repair = z
+  .object({
+    acceptWithin: stepLimit,
+    decideWithin: stepLimit,
+    materialsLapse: stepLimit,
+    extraMaterials: z.record(z.enum(['轻微', '一般', '严重', '特定严重']), z.array(repairExtra).max(4)),
+    reapplyAfterRefusal: stepLimit,
+    barAfterRevocation: stepLimit,
+    commitmentValidity: stepLimit,
   })
   .strict();
 
@@ -148,6 +161,7 @@ export const policyDocumentSchema = z
       .max(10)
       .superRefine((r, ctx) => unique(r, ctx, '提醒时间')),
     commitment: commitment.optional(),
+    repair: repair.optional(),
     publicity: z
       .object({ publishWithin: stepLimit.optional(), periodStartsFrom: z.enum(['decision', 'publication']) })
       .strict()
@@ -226,6 +240,13 @@ const FIELD_NAMES: Record<string, string> = {
   publishedKinds: '在信用承诺专栏公示的承诺类型',
   breachMeasures: '违约时实施的措施',
   templateVersions: '承诺书模板版本',
+  repair: '信用修复',
+  acceptWithin: '受理期限',
+  decideWithin: '认定部门决定期限',
+  extraMaterials: '按等级增加的申请材料',
+  reapplyAfterRefusal: '不予修复后再次申请的间隔',
+  barAfterRevocation: '撤销修复后不得申请的期限',
+  commitmentValidity: '信用修复承诺期限',
   publicity: '信息公示',
   publishWithin: '公示时限',
   periodStartsFrom: '公示期起算点',

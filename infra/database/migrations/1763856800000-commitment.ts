@@ -28,7 +28,7 @@ export class Commitment1763856800000 implements MigrationInterface {
         request_hash text,
         jurisdiction text NOT NULL,
         policy_version integer NOT NULL,
-        kind text NOT NULL CHECK (kind IN ('deferred-materials', 'notice-commitment', 'voluntary')),
+        kind text NOT NULL CHECK (kind IN ('deferred-materials', 'notice-commitment', 'voluntary', 'repair')),
         department text NOT NULL,
         subject_code text NOT NULL,
         subject_name text NOT NULL,
