@@ -285,6 +285,10 @@ describe('commitments API: signing each kind, the caseworker’s actions, idempo
         ]),
       );
 
+      // A 信用修复承诺 is started by its repair case, never signed here.
+      const repair = await send(a.body('repair', s.code)).expect(400);
+      expect(fields(repair)).toEqual([['kind', 'invalid_enum_value']]);
+
       const noItems = await send(a.body('deferred-materials', s.code, { items: [] })).expect(400);
       expect(fields(noItems)).toEqual([['items', 'items_required']]);
       expect(noItems.body.message).toContain('容缺受理承诺必须列明');

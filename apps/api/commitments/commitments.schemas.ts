@@ -4,6 +4,7 @@ import {
   COMMITMENT_KIND_NAMES_ZH,
   COMMITMENT_KINDS,
   COMMITMENT_STATUSES,
+  STAFF_SIGNED_KINDS,
 } from '../../../workflows/commitment/types';
 import type { TimeUnit } from '../../../workflows/policies/types';
 import { checkResidentId, checkUscc, normalizeIdentifier } from '../../../workflows/registry/identifiers';
@@ -68,7 +69,8 @@ const custom = (ctx: z.RefinementCtx, path: (string | number)[], code: string, m
 
 export const createCommitmentSchema = z
   .object({
-    kind: z.enum(COMMITMENT_KINDS),
+    /** A 信用修复承诺 is not signed here: its repair case starts it. */
+    kind: z.enum(STAFF_SIGNED_KINDS),
     /** The signing subject: must be registered in the registry (信用主体库). */
     subjectCode: subjectCode(),
     signer: z
