@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { EligibilityFacts, NegativeRecordFact } from '../../workflows/commitment/activities-contract';
-import { decideEligibility, periodEnd, yearsAfter } from '../../workflows/commitment/eligibility';
+import { periodEnd, yearsAfter } from '../../workflows/case/periods';
+import { decideEligibility } from '../../workflows/commitment/eligibility';
 import { renderCommitment } from '../../workflows/commitment/templates';
 import { reminderFor, verdict } from '../../workflows/commitment/tracking';
 import type { CommitmentState } from '../../workflows/commitment/types';

@@ -1,6 +1,5 @@
-import { dateToDayNumber, dayNumberToDate, shanghaiDate } from '../calendar';
-import { addLimit } from '../case/step-clock';
-import type { CommitmentPolicy, Limit } from '../policies/types';
+import { nextDay, periodEnd, yearsAfter } from '../case/periods';
+import type { CommitmentPolicy } from '../policies/types';
 import { RECORD_KIND_NAMES_ZH } from '../registry/types';
 import type { EligibilityFacts, NegativeRecordFact } from './activities-contract';
 import { FAST_TRACK_KINDS, type CommitmentKind } from './types';
@@ -19,22 +18,6 @@ export interface EligibilityDecision {
   reasons: string[];
   /** The earliest day a new application could succeed, when the refusal has an end. */
   retryFrom?: string;
-}
-
-/** The day (YYYY-MM-DD) a period after `date` ends (working days on the statutory calendar). */
-export function periodEnd(date: string, period: Limit): string {
-  return shanghaiDate(addLimit(`${date}T00:00:00+08:00`, period, {}).due);
-}
-
-const nextDay = (date: string): string => dayNumberToDate(dateToDayNumber(date) + 1);
-
-/** The same day `years` years later (negative: earlier); 29 February → 28 February. */
-export function yearsAfter(date: string, years: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const target = new Date(Date.UTC(y + years, m - 1, 1));
-  const last = new Date(Date.UTC(target.getUTCFullYear(), m, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d, last));
-  return target.toISOString().slice(0, 10);
 }
 
 const describe = (r: NegativeRecordFact): string =>
