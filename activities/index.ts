@@ -6,6 +6,8 @@ import { createNotificationActivities } from './notifications/notifications';
 import { createCaseActivities } from './case/publish-case';
 import { createCommitmentActivities } from './commitment/commitment-activities';
 import { writeCommitmentCase } from './commitment/commitment-read-model';
+import { createRepairActivities } from './repair/repair-activities';
+import { writeRepairCase } from './repair/repair-read-model';
 import { createObjectionActivities, writeObjectionCase } from './objection/objection-activities';
 import { LocalSinkPlatformAdapter, PlatformAdapter } from './platform/adapters';
 import { createPlatformOutboxActivities } from './platform/push';
@@ -40,10 +42,11 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createObjectionActivities({ dataSource: deps.dataSource, notify: notifications.notify }),
     ...createCommitmentActivities({ dataSource: deps.dataSource }),
+    ...createRepairActivities({ dataSource: deps.dataSource }),
     // The case kit's read models, one writer per procedure.
     ...createCaseActivities({
       dataSource: deps.dataSource,
-      writers: { objection: writeObjectionCase, commitment: writeCommitmentCase },
+      writers: { objection: writeObjectionCase, commitment: writeCommitmentCase, repair: writeRepairCase },
     }),
   };
 }

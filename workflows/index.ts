@@ -3,6 +3,7 @@
  * sandbox, so it (and everything it imports) must stay free of Node, NestJS and I/O.
  */
 export { commitment } from './commitment/commitment';
+export { creditRepair } from './repair/repair';
 export { calendarChangeFanOut } from './calendar-change/calendar-change-fan-out';
 export { registryMaintenance } from './maintenance/registry-maintenance';
 export { objection } from './objection/objection';

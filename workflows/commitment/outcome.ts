@@ -1,4 +1,6 @@
+import { getExternalWorkflowHandle } from '@temporalio/workflow';
 import { chineseDate, supervisorOf } from '../case/notices';
+import { repairCommitmentEndedSignal } from '../repair/messages';
 import { caseRef, commitments, dayAfter, tellSigner, today, type CommitmentCase } from './commitment-case';
 import type { Verdict } from './tracking';
 import { COMMITMENT_KIND_NAMES_ZH } from './types';
@@ -87,6 +89,25 @@ export async function recordBreach(
   });
   s.closedAt = new Date().toISOString();
   kit.touch();
+  await tellRepairCase(c, 'breached', v.summary);
+}
+
+/** A 信用修复承诺 tells its repair case how it ended (a breach revokes the repair). */
+async function tellRepairCase(
+  c: CommitmentCase,
+  outcome: 'kept' | 'breached',
+  summary: string,
+): Promise<void> {
+  const { kit, s } = c;
+  if (!s.repairWorkflowId) return;
+  const id = s.repairWorkflowId;
+  await kit.effect('告知信用修复案件', () =>
+    getExternalWorkflowHandle(id).signal(repairCommitmentEndedSignal, {
+      commitmentCaseId: s.caseId,
+      outcome,
+      summary,
+    }),
+  );
 }
 
 /** 履约: the commitment is kept, recorded as a positive entry, and the signer is told. */
@@ -121,4 +142,5 @@ export async function recordKept(c: CommitmentCase, v: Extract<Verdict, { kind: 
   });
   s.closedAt = new Date().toISOString();
   kit.touch();
+  await tellRepairCase(c, 'kept', v.summary);
 }

@@ -1,7 +1,7 @@
 import type { CaseBase, CaseView, StepDeadline } from '../case/types';
 import type { ClockStop } from '../calendar/types';
 import type { NationalTier, PolicyVersion } from '../policies/types';
-import type { RecordKind, RecordStatus } from '../registry/types';
+import type { RecordKind, RecordStatus, SubjectKind } from '../registry/types';
 
 /**
  * The credit repair procedure (信用修复) of one dishonesty record: eligibility by tier, materials,
@@ -148,7 +148,7 @@ export interface RepairState extends CaseBase<RepairStatus, RepairEventKind> {
   office: string;
   officeName: string;
   channel: RepairChannel;
-  subject: { code: string; name: string };
+  subject: { code: string; name: string; kind: SubjectKind };
   applicant: { name: string; contact: string };
   record: RepairRecord;
   eligibility?: RepairEligibility;
@@ -194,7 +194,7 @@ export interface RepairStart {
   policies: PolicyVersion[];
   office: string;
   channel: RepairChannel;
-  subject: { code: string; name: string };
+  subject: { code: string; name: string; kind: SubjectKind };
   applicant: { name: string; contact: string };
   record: RepairRecord;
   materials: SubmittedMaterial[];

@@ -1,5 +1,6 @@
 import { AuditEvent } from './audit-event.entity';
 import { CommitmentCase, CommitmentEvent, CommitmentItem } from './commitment';
+import { RepairCase, RepairEvent } from './repair';
 import { CalendarYearVersion } from './calendar/calendar-year-version.entity';
 import { OpenDeadline } from './deadline/open-deadline.entity';
 import { Notification } from './notification.entity';
@@ -21,6 +22,8 @@ export const ENTITIES = [
   CommitmentCase,
   CommitmentEvent,
   CommitmentItem,
+  RepairCase,
+  RepairEvent,
   OpenDeadline,
   ...REGISTRY_ENTITIES,
 ];
@@ -36,5 +39,7 @@ export {
   ObjectionEvent,
   OpenDeadline,
   PolicyVersionRow,
+  RepairCase,
+  RepairEvent,
   RestorationTask,
 };

@@ -1,0 +1,69 @@
+import type { PublishCaseInput } from '../../workflows/case/types';
+import type { RepairView } from '../../workflows/repair/types';
+import type { CaseReadModelWriter } from '../case/publish-case';
+
+const instant = (value: string | undefined): string | null => (value ? value : null);
+
+function caseColumns(v: RepairView): Record<string, unknown> {
+  const open = v.closedAt === undefined && v.status !== 'approved';
+  return {
+    id: v.caseId,
+    case_no: v.caseNo,
+    jurisdiction: v.jurisdiction,
+    policy_version: v.policyVersion,
+    office: v.office,
+    channel: v.channel,
+    subject_code: v.subject.code,
+    subject_name: v.subject.name,
+    applicant_name: v.applicant.name,
+    applicant_contact: v.applicant.contact,
+    record_id: v.record.id,
+    record_department: v.record.department,
+    tier: v.eligibility?.tier ?? null,
+    status: v.status,
+    current_step: open ? (v.step?.step ?? null) : null,
+    step_due_at: open ? instant(v.step?.due) : null,
+    overdue: v.overdue,
+    escalation_level: v.escalationLevel,
+    decided_at: instant(v.decision?.at),
+    approved: v.decision?.approved ?? null,
+    reapply_from: v.reapplyFrom ?? null,
+    barred_until: v.status === 'revoked' ? (v.revocation?.barredUntil ?? null) : null,
+    commitment_case_id: v.commitment?.caseId ?? null,
+    created_by: v.receivedBy,
+    received_at: v.receivedAt,
+    closed_at: instant(v.closedAt),
+    revision: v.revision,
+    snapshot: JSON.stringify(v),
+  };
+}
+
+const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'received_at']);
+
+/**
+ * The repair's read model (the case kit's writer for `repair`): the newest revision of
+ * `repair_case` wins (a stale view is ignored); timeline entries are appended once by `seq`.
+ */
+export const writeRepairCase: CaseReadModelWriter = async (tx, input: PublishCaseInput) => {
+  const columns = caseColumns(input.view as RepairView);
+  const names = Object.keys(columns);
+  const updates = names
+    .filter((n) => !INTAKE_COLUMNS.has(n))
+    .map((n) => `${n} = EXCLUDED.${n}`)
+    .concat(['updated_at = now()', 'workflow_started_at = COALESCE(c.workflow_started_at, now())']);
+  await tx.query(
+    `INSERT INTO repair_case AS c (${names.join(', ')}, workflow_started_at)
+       VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, now())
+       ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}
+       WHERE c.revision < EXCLUDED.revision`,
+    Object.values(columns),
+  );
+  await tx.query(
+    `INSERT INTO repair_event (case_id, seq, at, kind, actor, summary, detail)
+       SELECT $1, e.seq, e.at, e.kind, e.actor, e.summary, COALESCE(e.detail, '{}'::jsonb)
+       FROM jsonb_to_recordset($2::jsonb)
+         AS e(seq integer, at timestamptz, kind text, actor text, summary text, detail jsonb)
+       ON CONFLICT (case_id, seq) DO NOTHING`,
+    [input.caseId, JSON.stringify(input.entries)],
+  );
+};

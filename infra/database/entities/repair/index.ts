@@ -1,0 +1,2 @@
+export { RepairCase } from './repair-case.entity';
+export { RepairEvent } from './repair-event.entity';
