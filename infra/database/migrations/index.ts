@@ -7,6 +7,8 @@ import { Registry1763856500000 } from './1763856500000-registry';
 import { ObjectionReadModel1763856600000 } from './1763856600000-objection-read-model';
 import { OpenDeadlineHorizon1763856700000 } from './1763856700000-open-deadline-horizon';
 import { Commitment1763856800000 } from './1763856800000-commitment';
+import { Repair1763856900000 } from './1763856900000-repair';
+import { ListExit1763856950000 } from './1763856950000-list-exit';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -22,4 +24,6 @@ export const MIGRATIONS = [
   ObjectionReadModel1763856600000,
   OpenDeadlineHorizon1763856700000,
   Commitment1763856800000,
+  Repair1763856900000,
+  ListExit1763856950000,
 ];
