@@ -22,7 +22,11 @@ const NEGATIVE_KINDS: RecordKind[] = [
 ];
 /** Records that no longer stand: revoked by an objection or deleted at the end of retention. */
 const GONE: RecordStatus[] = ['revoked', 'deleted'];
-/** A breach record no longer bars the fast track once repaired (or gone). A corrected one still stands. */
+/**
+ * A breach record no longer bars the fast track once repaired, revoked or deleted. A corrected one
+ * still stands (the correction changed what it says, not that the commitment was breached), and
+ * so do disputed, hidden and expired ones (an objection undecided, publicity paused or ended).
+ */
 const BREACH_LIFTED: RecordStatus[] = ['repaired', 'revoked', 'deleted'];
 
 /** A registry refusal as a non-retryable failure carrying the registry's code (as registry-activities does). */
@@ -67,15 +71,23 @@ export function createCommitmentActivities(deps: {
   return {
     commitmentEligibilityFacts: (input: EligibilityFactsInput): Promise<EligibilityFacts> =>
       guarded(async () => {
-        const check = await registry.checks.check({
-          subjectCode: input.subjectCode,
-          matter: input.matter,
+        // One check per case file: a retried attempt after a stored check returns that one.
+        const [earlier] = await registry.checks.list({
           caseRef: input.caseRef,
-          actor: input.actor,
-          roles: ['caseworker'],
-          department: input.department,
-          revealIdentifiers: false,
+          subjectCode: input.subjectCode,
         });
+        const check =
+          earlier ??
+          (await registry.checks.check({
+            subjectCode: input.subjectCode,
+            matter: input.matter,
+            caseRef: input.caseRef,
+            actor: input.actor,
+            // The workflow runs the check at intake, in the name of the caseworker who accepted it.
+            roles: ['system'],
+            department: input.department,
+            revealIdentifiers: false,
+          }));
         const subject = await registry.subjects.findByCode(input.subjectCode);
         const breaches = await records().find({
           where: { subjectId: subject.id, kind: 'commitment-breach', status: Not(In(BREACH_LIFTED)) },

@@ -1,6 +1,6 @@
 import type { PublishCaseInput } from '../../workflows/case/types';
 import { nextDeadline } from '../../workflows/commitment/next-deadline';
-import type { CommitmentView } from '../../workflows/commitment/types';
+import { COMMITMENT_ENDED, type CommitmentView } from '../../workflows/commitment/types';
 import type { CaseReadModelWriter } from '../case/publish-case';
 
 /** An ISO instant, or null for an absent or empty one (a deadline not planned yet has due ''). */
@@ -8,7 +8,8 @@ const instant = (value: string | undefined): string | null => (value ? value : n
 
 /** The row's columns as they follow from a view. */
 function caseColumns(v: CommitmentView): Record<string, unknown> {
-  const ended = v.closedAt !== undefined;
+  // Ended as soon as the status says so: a breach is published before its closedAt is set.
+  const ended = v.closedAt !== undefined || COMMITMENT_ENDED.includes(v.status);
   const next = ended ? undefined : nextDeadline(v);
   return {
     id: v.caseId,
@@ -25,9 +26,8 @@ function caseColumns(v: CommitmentView): Record<string, unknown> {
     matter: v.matter,
     published: v.published,
     status: v.status,
-    next_due_at: ended
-      ? null
-      : (instant(next?.due) ?? (v.kind === 'voluntary' ? instant(v.validUntil) : null)),
+    // Nothing open: the end of the validity period, for the kinds tracked by one (voluntary).
+    next_due_at: ended ? null : (instant(next?.due) ?? instant(v.validUntil)),
     overdue: v.overdue,
     escalation_level: v.escalationLevel,
     valid_until: instant(v.validUntil),
@@ -41,7 +41,10 @@ function caseColumns(v: CommitmentView): Record<string, unknown> {
   };
 }
 
-/** Columns fixed at signing (the API writes them): never overwritten by a later view. */
+/**
+ * Columns fixed at signing (the API writes them): never overwritten by a later view. The query
+ * code hash and the idempotency key and hash are not in a view at all, so no update names them.
+ */
 const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'signed_at']);
 
 /**
@@ -81,7 +84,7 @@ export const writeCommitmentCase: CaseReadModelWriter = async (tx, input: Publis
             name: i.name,
             due_at: instant(i.deadline?.due),
             supplied_at: instant(i.suppliedAt),
-            overdue: !i.suppliedAt && i.deadline?.overdueAt !== undefined,
+            overdue: !i.suppliedAt && !!i.deadline?.overdueAt,
           })),
         ),
       ],

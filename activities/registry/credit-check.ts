@@ -1,4 +1,4 @@
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { CommitmentCase } from '../../infra/database/entities/commitment';
 import { AppliedMeasure, CreditCheck } from '../../infra/database/entities/registry';
 import {
@@ -59,8 +59,9 @@ export interface CreditCheckAnswer {
     derived: boolean;
   }[];
   /**
-   * The subject's credit commitments (信用承诺) in force, kept or breached, newest first: a
-   * breach bars 容缺受理 and 告知承诺 (the commitment workflow's own check decides that).
+   * The subject's credit commitments (信用承诺) in force or breached, and the newest kept ones,
+   * newest first: a breach bars 容缺受理 and 告知承诺 (the commitment workflow's own check
+   * decides that).
    */
   commitments: {
     id: string;
@@ -78,6 +79,8 @@ export interface CreditCheckAnswer {
 
 /** The commitments a check shows (refused and withdrawn ones never bound the subject). */
 const CHECKED_COMMITMENT_STATUSES: CommitmentStatus[] = ['in-force', 'kept', 'breached'];
+/** Kept commitments shown, newest first (those in force and breached ones are all shown). */
+const KEPT_COMMITMENTS_SHOWN = 20;
 
 export type StoredCreditCheck = {
   id: string;
@@ -114,11 +117,20 @@ export class CreditCheckService {
       .getRepository(AppliedMeasure)
       .find({ where: { subjectId: subject.id, status: 'active' }, order: { appliedAt: 'DESC' } });
     const measures = await this.measures.withMeasures(active);
-    const commitments = await this.dataSource.getRepository(CommitmentCase).find({
-      where: { subjectCode: subject.code, status: In(CHECKED_COMMITMENT_STATUSES) },
-      order: { signedAt: 'DESC' },
-      take: 50,
-    });
+    // Every commitment in force or breached; of the kept ones (they pile up over the years) the newest.
+    const commitments = await this.dataSource
+      .getRepository(CommitmentCase)
+      .createQueryBuilder('c')
+      .where('c.subject_code = :code', { code: subject.code })
+      .andWhere('c.status IN (:...statuses)', { statuses: CHECKED_COMMITMENT_STATUSES })
+      .andWhere(
+        `(c.status <> 'kept' OR c.id IN (SELECT k.id FROM commitment_case k
+           WHERE k.subject_code = :code AND k.status = 'kept' ORDER BY k.signed_at DESC LIMIT :kept))`,
+        { kept: KEPT_COMMITMENTS_SHOWN },
+      )
+      .orderBy('c.signed_at', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .getMany();
 
     const answer: CreditCheckAnswer = {
       subject: {
