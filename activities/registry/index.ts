@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Clock, systemClock } from './clock';
 import { CreditCheckService } from './credit-check';
+import { ListExitService } from './list-exits';
 import { ListService } from './lists';
 import { MeasureService } from './measures';
 import { RecordService } from './records';
@@ -8,6 +9,7 @@ import { SubjectService } from './subjects';
 
 export * from './clock';
 export * from './credit-check';
+export * from './list-exits';
 export * from './lists';
 export * from './measures';
 export * from './records';
@@ -19,6 +21,7 @@ export interface Registry {
   subjects: SubjectService;
   records: RecordService;
   lists: ListService;
+  listExits: ListExitService;
   measures: MeasureService;
   checks: CreditCheckService;
 }
@@ -28,6 +31,7 @@ export function createRegistry(dataSource: DataSource, clock: Clock = systemCloc
     subjects: new SubjectService(dataSource),
     records: new RecordService(dataSource, clock),
     lists: new ListService(dataSource, clock),
+    listExits: new ListExitService(dataSource, clock),
     measures: new MeasureService(dataSource, clock),
     checks: new CreditCheckService(dataSource, clock),
   };

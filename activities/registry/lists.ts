@@ -2,13 +2,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CreditRecord, ListEntry } from '../../infra/database/entities/registry';
 import {
   HEAVIER_PUNISHMENT_BLACKLIST_DOMAINS,
+  LIST_EXIT_CAUSE_NAMES_ZH,
   LIST_TYPE_NAMES_ZH,
   ListType,
 } from '../../workflows/registry/types';
 import { isCalendarDate } from '../../workflows/registry/dates';
 import { Clock, systemClock, today } from './clock';
 import { currentEntries } from './current-entries';
-import { MeasureService } from './measures';
+import { ListExitService, listEntryNotFound } from './list-exits';
 import { RegistryError } from './registry-error';
 import { SubjectService } from './subjects';
 
@@ -38,12 +39,14 @@ export interface ListStanding {
 /** Red lists, blacklists and 重点关注 lists: entries with effective and expiry dates, and exits. */
 export class ListService {
   private readonly subjects: SubjectService;
+  private readonly exits: ListExitService;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock = systemClock,
   ) {
     this.subjects = new SubjectService(dataSource);
+    this.exits = new ListExitService(dataSource, clock);
   }
 
   async addEntry(input: AddListEntryInput): Promise<ListEntry> {
@@ -90,6 +93,11 @@ export class ListService {
         expiresOn: input.expiresOn ?? null,
         exitedOn: null,
         exitReason: null,
+        exitCause: null,
+        exitedAt: null,
+        restoredFrom: null,
+        restoreCaseRef: null,
+        restoreReason: null,
         registeredBy: input.actor,
       });
       return m.getRepository(ListEntry).save(entry);
@@ -100,27 +108,26 @@ export class ListService {
     const entry = /^[0-9a-f-]{36}$/i.test(id)
       ? await this.dataSource.getRepository(ListEntry).findOneBy({ id })
       : null;
-    if (!entry)
-      throw new RegistryError('not-found', 'LIST_ENTRY_NOT_FOUND', `未找到名单条目“${id}”。`, { id });
+    if (!entry) throw listEntryNotFound(id);
     return entry;
   }
 
   /**
-   * Takes the subject off the list (名单退出) as of today, and lifts the measures that rested on
-   * this entry, in one transaction.
+   * Takes the subject off the list (名单退出) as of today, by hand (cause 'manual'): the measures
+   * resting on the entry are lifted, the platform and the executing departments told, in one
+   * transaction (see ListExitService). An entry that has ended already is refused.
    */
   async exitEntry(
     id: string,
-    input: { actor: string; reason: string; onlyDepartment?: string },
+    input: { actor: string; reason: string; caseRef?: string; onlyDepartment?: string },
   ): Promise<ListEntry> {
     if (!input.reason?.trim())
       throw new RegistryError('bad-input', 'REASON_REQUIRED', '名单退出必须说明理由。');
     return this.dataSource.transaction(async (m) => {
-      const entry = await m
-        .getRepository(ListEntry)
-        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!entry)
-        throw new RegistryError('not-found', 'LIST_ENTRY_NOT_FOUND', `未找到名单条目“${id}”。`, { id });
+      const entry = /^[0-9a-f-]{36}$/i.test(id)
+        ? await m.getRepository(ListEntry).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } })
+        : null;
+      if (!entry) throw listEntryNotFound(id);
       if (input.onlyDepartment !== undefined && entry.department !== input.onlyDepartment) {
         throw new RegistryError(
           'forbidden',
@@ -132,17 +139,18 @@ export class ListService {
         throw new RegistryError(
           'conflict',
           'LIST_ENTRY_ALREADY_EXITED',
-          `该主体已于${entry.exitedOn}退出${LIST_TYPE_NAMES_ZH[entry.listType]}。`,
+          `该主体已于${entry.exitedOn}退出${LIST_TYPE_NAMES_ZH[entry.listType]}` +
+            `（${LIST_EXIT_CAUSE_NAMES_ZH[entry.exitCause ?? 'manual']}）。`,
+          { exitedOn: entry.exitedOn, exitCause: entry.exitCause },
         );
       }
-      entry.exitedOn = today(this.clock);
-      entry.exitReason = input.reason.trim();
-      await m.getRepository(ListEntry).save(entry);
-      await new MeasureService(this.dataSource, this.clock).liftForListEntry(m, entry.id, {
+      await this.exits.exit(m, entry.id, {
+        cause: 'manual',
+        reason: input.reason,
         actor: input.actor,
-        reason: `名单退出：${entry.exitReason}`,
+        caseRef: input.caseRef,
       });
-      return entry;
+      return m.getRepository(ListEntry).findOneByOrFail({ id: entry.id });
     });
   }
 

@@ -332,14 +332,49 @@ export class MeasureService {
     return rows.filter((r) => ours.has(r.id));
   }
 
-  /** Lifts every measure resting on a list entry (used when the subject exits the list). */
-  async liftForListEntry(m: EntityManager, listEntryId: string, input: { actor: string; reason: string }) {
+  /**
+   * Lifts every measure in force (active or suspended) resting on a list entry, in the caller's
+   * transaction (the subject exits the list). Returns the measures lifted, oldest first.
+   */
+  async liftForListEntry(
+    m: EntityManager,
+    listEntryId: string,
+    input: { actor: string; reason: string; caseRef?: string },
+  ): Promise<AppliedMeasure[]> {
     const rows = await m.getRepository(AppliedMeasure).find({
       where: { listEntryId, status: In(['active', 'suspended']) },
+      order: { appliedAt: 'ASC', id: 'ASC' },
       lock: { mode: 'pessimistic_write' },
     });
     for (const row of rows) await this.changeStatus(m, row, 'lift', input);
-    return rows.map((r) => r.id);
+    return rows;
+  }
+
+  /**
+   * Applies a lifted measure again, as a new applied measure resting on `listEntryId` (the lift
+   * stays in the old one's history; the new one points at it). In the caller's transaction;
+   * the caller decides that it should be applied again (a revoked repair).
+   */
+  async reapplyWithin(
+    m: EntityManager,
+    previous: AppliedMeasure,
+    on: { listEntryId: string; derivedFrom: string | null },
+    input: { actor: string; reason: string; caseRef?: string },
+  ): Promise<AppliedMeasure> {
+    const measure = await m.getRepository(Measure).findOneByOrFail({ id: previous.measureId });
+    return this.insertApplied(m, {
+      measureId: previous.measureId,
+      subjectId: previous.subjectId,
+      listEntryId: on.listEntryId,
+      recordId: previous.recordId,
+      derivedFrom: on.derivedFrom,
+      reappliedFrom: previous.id,
+      executingDepartment: previous.executingDepartment,
+      matter: previous.matter,
+      actor: input.actor,
+      caseRef: input.caseRef,
+      text: `重新实施${measure.name}：${input.reason.trim()}`,
+    });
   }
 
   /** The executing department's feedback (执行反馈) on an applied measure. */
@@ -425,7 +460,7 @@ export class MeasureService {
       | 'derivedFrom'
       | 'executingDepartment'
       | 'matter'
-    > & { actor: string; caseRef?: string; text: string },
+    > & { reappliedFrom?: string | null; actor: string; caseRef?: string; text: string },
   ): Promise<AppliedMeasure> {
     const now = this.clock();
     const applied = await m.getRepository(AppliedMeasure).save(
@@ -435,6 +470,7 @@ export class MeasureService {
         listEntryId: v.listEntryId,
         recordId: v.recordId,
         derivedFrom: v.derivedFrom,
+        reappliedFrom: v.reappliedFrom ?? null,
         executingDepartment: v.executingDepartment,
         matter: v.matter,
         status: 'active',

@@ -13,6 +13,8 @@ import {
   CORRECTABLE_DATE_FIELDS,
   CORRECTABLE_FIELDS,
   CorrectableField,
+  DISHONESTY_RECORD_KINDS,
+  ListExitCause,
   RecordCorrection,
   RECORD_STATUS_NAMES_ZH,
   RecordKind,
@@ -20,6 +22,7 @@ import {
 } from '../../workflows/registry/types';
 import { enqueuePlatformChange } from '../platform/outbox';
 import { Clock, systemClock, today } from './clock';
+import { ListExitService } from './list-exits';
 import { RegistryError } from './registry-error';
 import { SubjectService } from './subjects';
 
@@ -91,19 +94,29 @@ export interface PublicRecord {
   corrected: boolean;
 }
 
+/** The lifecycle actions that end the list entries resting on the record, and how. */
+const ENTRY_EXIT_ON: Partial<Record<RecordAction, { cause: ListExitCause; done: string }>> = {
+  revoke: { cause: 'record-revoked', done: '已撤销' },
+  repair: { cause: 'repaired', done: '已信用修复' },
+};
+
 /**
  * Credit records (信用记录): idempotent registration per (department, document number), the
  * lifecycle with one event per transition, and platform outbox writes in the same transaction.
+ * List entries end with the record they rest on (revoked, repaired), and a dishonesty record
+ * takes its subject off the red lists, in the same transaction (ListExitService).
  * Framework-free: the API and Temporal activities use the same methods.
  */
 export class RecordService {
   private readonly subjects: SubjectService;
+  private readonly listExits: ListExitService;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock = systemClock,
   ) {
     this.subjects = new SubjectService(dataSource);
+    this.listExits = new ListExitService(dataSource, clock);
   }
 
   /**
@@ -207,6 +220,9 @@ export class RecordService {
             at: record.createdAt.toISOString(),
           },
         });
+      }
+      if (DISHONESTY_RECORD_KINDS.includes(record.kind)) {
+        await this.listExits.exitRedListsOnDishonesty(m, record, input.actor);
       }
       return { record, created: true };
     });
@@ -396,6 +412,16 @@ export class RecordService {
             at: record.updatedAt.toISOString(),
             ...(action === 'correct' ? { changes: detail.after } : {}),
           },
+        });
+      }
+      // No list entry stays in force on a revoked or repaired record (名单退出).
+      const endsEntries = ENTRY_EXIT_ON[action];
+      if (endsEntries) {
+        await this.listExits.exitResting(m, record.id, {
+          cause: endsEntries.cause,
+          reason: `所依据的信用记录（${record.documentNo}）${endsEntries.done}：${input.reason.trim()}`,
+          actor: input.actor,
+          caseRef: input.caseRef,
         });
       }
       return { record, changed: true };

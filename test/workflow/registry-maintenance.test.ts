@@ -4,7 +4,14 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { createRegistry } from '../../activities/registry';
 import { openDatabase } from '../../infra/database/data-source';
-import { CreditRecord, PlatformOutbox, PlatformSink } from '../../infra/database/entities/registry';
+import { Notification } from '../../infra/database/entities';
+import {
+  AppliedMeasure,
+  CreditRecord,
+  ListEntry,
+  PlatformOutbox,
+  PlatformSink,
+} from '../../infra/database/entities/registry';
 import { DevServerHandle, start } from '../../infra/temporal-dev-server';
 import { usccCheckCharacter } from '../../workflows/registry/identifiers';
 import { createTestDatabase } from '../support/database';
@@ -103,6 +110,80 @@ describe('registry maintenance workflow (the system acts, nobody has to look)', 
     expect(sink.map((s) => s.eventType).sort()).toEqual(
       expect.arrayContaining([expect.stringMatching(/revok/), expect.stringMatching(/expir/)]),
     );
+    await handle.terminate('test finished');
+  });
+
+  it('takes a subject off a list when the entry’s validity ends, pushes the exit and tells the executing department', async () => {
+    const registry = createRegistry(dataSource);
+    const first17 = '52410422MJ0000778';
+    const subjectCode = first17 + usccCheckCharacter(first17);
+    await registry.subjects.register({
+      kind: 'other-organisation',
+      code: subjectCode,
+      name: '到期测试协会',
+      actor: 't',
+    });
+    const entry = await registry.lists.addEntry({
+      subjectCode,
+      listType: 'black',
+      domain: '民政',
+      listName: '社会组织严重违法失信名单',
+      department: '叶县民政局',
+      basis: '认定',
+      effectiveFrom: '2023-01-01',
+      expiresOn: '2099-01-01',
+      actor: 'p',
+    });
+    await registry.measures.define({
+      code: 'CJ-MAINT-1',
+      name: '从严审核',
+      kind: 'punishment',
+      legalBasis: '备忘录',
+      applicableLists: ['black'],
+      publishedOn: '2023-01-01',
+      actor: 'admin',
+    });
+    const { applied } = await registry.measures.apply({
+      subjectCode,
+      measureCode: 'CJ-MAINT-1',
+      matter: '年检',
+      executingDepartment: '叶县民政局行政审批股',
+      listEntryId: entry.id,
+      actor: 'cw',
+    });
+    // The validity ended yesterday (a measure can only be applied to an entry in force).
+    await dataSource.query(`UPDATE credit_list_entry SET expires_on = current_date - 1 WHERE id = $1`, [
+      entry.id,
+    ]);
+
+    const handle = await client.workflow.start('registryMaintenance', {
+      taskQueue: 'maintenance',
+      workflowId: 'registry-maintenance-list-exit',
+      args: [{ pushEveryMs: 200 }],
+    });
+    const exited = await eventually(
+      () => dataSource.getRepository(ListEntry).findOneByOrFail({ id: entry.id }),
+      (e) => e.exitedOn !== null,
+    );
+    expect(exited.exitCause).toBe('expired');
+    expect((await dataSource.getRepository(AppliedMeasure).findOneByOrFail({ id: applied.id })).status).toBe(
+      'lifted',
+    );
+    const sink = await eventually(
+      () => dataSource.getRepository(PlatformSink).find(),
+      (rows) => rows.some((r) => r.eventType === 'list.exited' && r.payload.entryId === entry.id),
+    );
+    expect(sink.filter((r) => r.payload.entryId === entry.id).map((r) => r.eventType)).toEqual([
+      'list.exited',
+    ]);
+    const notice = await eventually(
+      () =>
+        dataSource
+          .getRepository(Notification)
+          .findOneByOrFail({ dedupeKey: `list-exit:${entry.id}:叶县民政局行政审批股` }),
+      (n) => n.status === 'sent',
+    );
+    expect(notice).toMatchObject({ recipient: 'supervisor@叶县民政局行政审批股', channel: 'internal' });
     await handle.terminate('test finished');
   });
 });

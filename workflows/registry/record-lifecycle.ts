@@ -4,6 +4,8 @@ import type { PlatformEventType, RecordStatus } from './types';
  * The lifecycle of a credit record as one explicit transition table. `disputed` and `hidden` are
  * suspensions: they remember the status they interrupted (a stack, since a disputed record may
  * also be hidden while the objection runs) and `resolve-dispute` / `unhide` return to it.
+ * `repair` remembers the status it ended, so that `revoke-repair` (the repair was obtained with
+ * false materials: 撤销信用修复) returns the record to it — 正常 or 已更正.
  * Every other action sets a final-content status and ends any suspension.
  */
 export const RECORD_ACTIONS = [
@@ -14,6 +16,7 @@ export const RECORD_ACTIONS = [
   'correct',
   'revoke',
   'repair',
+  'revoke-repair',
   'expire',
   'delete',
 ] as const;
@@ -25,6 +28,8 @@ interface TransitionRule {
   to: RecordStatus | 'resume';
   /** Suspensions push the current status; everything else clears the stack. */
   suspends?: boolean;
+  /** Keeps the status it ends (alone on the stack), for the action that undoes it. */
+  remembers?: boolean;
   /** Change the shared credit platform must learn (written to platform_outbox). */
   platformEvent?: PlatformEventType;
 }
@@ -44,7 +49,13 @@ export const RECORD_TRANSITIONS: Record<RecordAction, TransitionRule> = {
     to: 'revoked',
     platformEvent: 'record.revoked',
   },
-  repair: { from: ['active', 'corrected'], to: 'repaired', platformEvent: 'record.repaired' },
+  repair: {
+    from: ['active', 'corrected'],
+    to: 'repaired',
+    remembers: true,
+    platformEvent: 'record.repaired',
+  },
+  'revoke-repair': { from: ['repaired'], to: 'resume', platformEvent: 'record.repair-revoked' },
   expire: {
     from: ['active', 'corrected', 'disputed', 'hidden'],
     to: 'expired',
@@ -65,6 +76,7 @@ export const RECORD_ACTION_NAMES_ZH: Record<RecordAction, string> = {
   correct: '更正',
   revoke: '撤销',
   repair: '信用修复',
+  'revoke-repair': '撤销信用修复',
   expire: '公示期满停止公示',
   delete: '删除',
 };
@@ -84,12 +96,12 @@ export function nextRecordState(
   if (rule.to === 'resume') {
     const stack = [...resumeStack];
     const previous = stack.pop() ?? 'active';
-    return { allowed: true, to: previous, resumeStack: stack };
+    return { allowed: true, to: previous, resumeStack: stack, platformEvent: rule.platformEvent };
   }
   return {
     allowed: true,
     to: rule.to,
-    resumeStack: rule.suspends ? [...resumeStack, status] : [],
+    resumeStack: rule.suspends ? [...resumeStack, status] : rule.remembers ? [status] : [],
     platformEvent: rule.platformEvent,
   };
 }

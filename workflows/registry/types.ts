@@ -95,6 +95,42 @@ export const APPLIED_MEASURE_STATUS_NAMES_ZH: Record<AppliedMeasureStatus, strin
 };
 
 /**
+ * Why a list entry ended (名单退出). Every exit records one; system causes are applied once
+ * (a second exit of an ended entry changes nothing), a manual exit of an ended entry is refused.
+ * - expired: its validity period (expires_on) ended — the daily sweep;
+ * - repaired: the record it rests on was repaired (信用修复);
+ * - record-revoked: the record it rests on was revoked (e.g. an objection found it wrong);
+ * - red-list-dishonesty: a 红名单 holder got a dishonesty record;
+ * - manual: the identifying department (or the credit office) took the subject off the list.
+ */
+export const LIST_EXIT_CAUSES = [
+  'expired',
+  'repaired',
+  'record-revoked',
+  'red-list-dishonesty',
+  'manual',
+] as const;
+export type ListExitCause = (typeof LIST_EXIT_CAUSES)[number];
+
+export const LIST_EXIT_CAUSE_NAMES_ZH: Record<ListExitCause, string> = {
+  expired: '有效期届满',
+  repaired: '信用修复',
+  'record-revoked': '所依据的信用记录被撤销',
+  'red-list-dishonesty': '产生失信记录',
+  manual: '认定部门办理退出',
+};
+
+/**
+ * Records whose registration takes the subject off every red list it is on (守信激励对象 that
+ * become dishonest lose the reward): penalties, dishonesty listings, commitment breaches.
+ */
+export const DISHONESTY_RECORD_KINDS: readonly RecordKind[] = [
+  'administrative-penalty',
+  'dishonesty-list-entry',
+  'commitment-breach',
+];
+
+/**
  * Subjects on blacklists of this many different domains (领域) or more get heavier punishment
  * (新郑: 同时被纳入两个及以上领域黑名单的 … 加大联合惩戒力度).
  */
@@ -108,6 +144,9 @@ export const PLATFORM_EVENT_TYPES = [
   'record.repaired',
   'record.expired',
   'record.deleted',
+  'record.repair-revoked',
+  'list.exited',
+  'list.restored',
 ] as const;
 export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
 

@@ -43,6 +43,8 @@ export const RECORD_ACTION_ROLES: Record<RecordAction, Role[]> = {
   correct: ['provider'],
   revoke: ['provider'],
   repair: ['provider'],
+  // Only the repair procedure revokes a repair: the entries and measures it ended come back with it.
+  'revoke-repair': [],
   // Expiry and deletion: the provider, or the administrator running retention.
   expire: ['provider', 'admin'],
   delete: ['provider', 'admin'],
@@ -53,6 +55,14 @@ export const RECORD_ACTION_ROLES: Record<RecordAction, Role[]> = {
  * the caller acts only as a provider (its own records), or undefined when unrestricted.
  */
 export function recordActionScope(principal: Principal, action: RecordAction): string | undefined {
+  if (RECORD_ACTION_ROLES[action].length === 0) {
+    throw new ApiError(
+      HttpStatus.FORBIDDEN,
+      'RECORD_ACTION_PROCEDURE_ONLY',
+      '撤销信用修复须在信用修复案件中办理（同时恢复名单和惩戒措施），不能直接对信用记录操作。',
+      { action },
+    );
+  }
   const allowed = RECORD_ACTION_ROLES[action].filter((r) => principal.roles.includes(r));
   if (allowed.length === 0) {
     throw new ApiError(

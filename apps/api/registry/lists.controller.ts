@@ -7,6 +7,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Query,
   UseFilters,
 } from '@nestjs/common';
 import {
@@ -22,11 +23,11 @@ import type { Registry } from '../../../activities/registry';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
 import { ApiBodyExample } from '../common/openapi';
-import { requireDepartment } from './disclosure';
+import { requireDepartment, seesAllIdentifiers } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
-import { AddListEntryDto, ReasonDto } from './registry.schemas';
+import { AddListEntryDto, ListExitQueryDto, ReasonDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
-import { listEntryView } from './views';
+import { listEntryView, listExitView } from './views';
 
 /** Red lists, blacklists and 重点关注 lists (名单), with effective and expiry dates. */
 @ApiTags('registry: lists')
@@ -67,7 +68,9 @@ export class ListsController {
   @Roles('provider', 'supervisor')
   @ApiOperation({
     summary: 'Take the subject off the list today (名单退出); measures resting on the entry are lifted',
-    description: 'provider: entries of its own department; supervisor: any.',
+    description:
+      'provider: entries of its own department; supervisor: any. Recorded as a manual exit, pushed to the ' +
+      'credit platform (list.exited) and told to every department executing a measure on the entry.',
   })
   @ApiForbiddenResponse({ description: 'LIST_ENTRY_OTHER_DEPARTMENT' })
   @ApiNotFoundResponse({ description: 'LIST_ENTRY_NOT_FOUND' })
@@ -79,8 +82,35 @@ export class ListsController {
   ) {
     const onlyDepartment = principal.roles.includes('supervisor') ? undefined : requireDepartment(principal);
     return listEntryView(
-      await this.registry.lists.exitEntry(id, { actor: principal.sub, reason: body.reason, onlyDepartment }),
+      await this.registry.lists.exitEntry(id, {
+        actor: principal.sub,
+        reason: body.reason,
+        caseRef: body.caseRef,
+        onlyDepartment,
+      }),
     );
+  }
+
+  @Get('lists/exits')
+  @Roles('caseworker', 'provider', 'supervisor', 'admin')
+  @ApiOperation({
+    summary: 'List exits (名单退出), newest first: expiry, repair, revoked record, red list lost, manual',
+    description:
+      'Each exit with its cause, reason, case, the measures lifted and the executing departments told. ' +
+      '`department` matches the identifying department of the entry or a department told of the exit.',
+  })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
+  async exits(@Query() query: ListExitQueryDto, @CurrentPrincipal() principal: Principal) {
+    const rows = await this.registry.listExits.list(query);
+    return {
+      items: rows.map((row) =>
+        listExitView(
+          row,
+          seesAllIdentifiers(principal) ||
+            (principal.roles.includes('provider') && principal.department === row.entry.department),
+        ),
+      ),
+    };
   }
 
   @Get('subjects/:code/list-entries')

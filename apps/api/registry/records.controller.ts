@@ -32,7 +32,7 @@ import { isRecordProvider, recordActionScope, requireDepartment, seesAllIdentifi
 import { RegistryErrorFilter } from './registry-error.filter';
 import { RecordQueryDto, RecordTransitionDto, RegisterRecordDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
-import { recordEventView, recordView } from './views';
+import { listExitView, recordEventView, recordView } from './views';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -107,10 +107,20 @@ export class RecordsController {
 
   @Get(':id/events')
   @Roles('caseworker', 'provider', 'supervisor', 'admin')
-  @ApiOperation({ summary: 'The record’s lifecycle history: who, when, why, from which status to which' })
+  @ApiOperation({
+    summary: 'The record’s file: its lifecycle history and the list exits it caused',
+    description:
+      '`items`: every transition (who, when, why, from which status to which), the system’s own included ' +
+      '(expire at the maximum publicity period, delete at the end of retention; actor `system`). ' +
+      '`listExits`: exits of list entries resting on the record, and red-list exits its registration caused.',
+  })
   @ApiNotFoundResponse({ description: 'RECORD_NOT_FOUND' })
-  async events(@Param('id', uuid) id: string) {
-    return { items: (await this.registry.records.events(id)).map(recordEventView) };
+  async events(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal) {
+    const { record } = await this.registry.records.get(id);
+    const reveal = seesAllIdentifiers(principal) || isRecordProvider(principal, record);
+    const items = (await this.registry.records.events(id)).map(recordEventView);
+    const exits = await this.registry.listExits.ofRecord(id);
+    return { items, listExits: exits.map((row) => listExitView(row, reveal)) };
   }
 
   @Post(':id/transitions')
@@ -121,7 +131,9 @@ export class RecordsController {
     description:
       'dispute / resolve-dispute: caseworker, supervisor. hide / unhide: provider (own department), supervisor. ' +
       'correct / revoke / repair: provider of the record. expire / delete: provider of the record, admin. ' +
-      'Corrections, revocations, repairs, expiry and deletion are sent to the credit platform through the outbox.',
+      'revoke-repair (撤销信用修复): only through the repair procedure (403 RECORD_ACTION_PROCEDURE_ONLY). ' +
+      'Corrections, revocations, repairs, expiry and deletion are sent to the credit platform through the outbox; ' +
+      'a revocation or a repair also ends the list entries resting on the record (名单退出, see GET /api/lists/exits).',
   })
   @ApiBodyExample(RecordTransitionDto, {
     action: 'correct',
@@ -131,7 +143,9 @@ export class RecordsController {
   @ApiBadRequestResponse({
     description: 'VALIDATION_FAILED, REASON_REQUIRED, RECORD_CORRECTION_EMPTY, RECORD_FIELDS_INVALID',
   })
-  @ApiForbiddenResponse({ description: 'AUTH_FORBIDDEN_ROLE, RECORD_OTHER_DEPARTMENT' })
+  @ApiForbiddenResponse({
+    description: 'AUTH_FORBIDDEN_ROLE, RECORD_OTHER_DEPARTMENT, RECORD_ACTION_PROCEDURE_ONLY',
+  })
   @ApiNotFoundResponse({ description: 'RECORD_NOT_FOUND' })
   @ApiUnprocessableEntityResponse({
     description: 'RECORD_TRANSITION_NOT_ALLOWED: not allowed from the current status',

@@ -2,6 +2,7 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { RECORD_ACTIONS } from '../../../workflows/registry/record-lifecycle';
 import {
+  LIST_EXIT_CAUSES,
   LIST_TYPES,
   MEASURE_KINDS,
   PERSON_ROLES,
@@ -126,6 +127,23 @@ export class AddListEntryDto extends createZodDto(addListEntrySchema) {}
 
 export const reasonSchema = z.object({ reason: text(2000), caseRef: caseRef() }).strict();
 export class ReasonDto extends createZodDto(reasonSchema) {}
+
+export const listExitQuerySchema = z
+  .object({
+    since: isoDate().optional().describe('Exits from this day on (the day the entry stopped being in force)'),
+    cause: z
+      .enum(LIST_EXIT_CAUSES)
+      .optional()
+      .describe(
+        'expired 有效期届满, repaired 信用修复, record-revoked 记录撤销, red-list-dishonesty 失信退出红名单, manual',
+      ),
+    department: optionalText(200).describe(
+      'Identifying department of the entry, or an executing department told',
+    ),
+    limit: queryInt(1, 500).optional(),
+  })
+  .strict();
+export class ListExitQueryDto extends createZodDto(listExitQuerySchema) {}
 
 export const defineMeasureSchema = z
   .object({

@@ -1,3 +1,4 @@
+import type { ListExitWithEntry } from '../../../activities/registry/list-exits';
 import type { LinkedPerson, SubjectView } from '../../../activities/registry/subjects';
 import type {
   AppliedMeasure,
@@ -10,6 +11,7 @@ import type {
 } from '../../../infra/database/entities/registry';
 import {
   APPLIED_MEASURE_STATUS_NAMES_ZH,
+  LIST_EXIT_CAUSE_NAMES_ZH,
   LIST_TYPE_NAMES_ZH,
   MEASURE_KIND_NAMES_ZH,
   PERSON_ROLE_NAMES_ZH,
@@ -105,7 +107,38 @@ export function listEntryView(e: ListEntry) {
     expiresOn: e.expiresOn,
     exitedOn: e.exitedOn,
     exitReason: e.exitReason,
+    exitCause: e.exitCause,
+    exitCauseName: e.exitCause ? LIST_EXIT_CAUSE_NAMES_ZH[e.exitCause] : null,
+    exitedAt: e.exitedAt,
+    restoredFrom: e.restoredFrom,
     registeredBy: e.registeredBy,
+  };
+}
+
+/** One list exit (名单退出): the entry, why and when it ended, what was lifted, who was told. */
+export function listExitView({ exit, entry, subject }: ListExitWithEntry, reveal: boolean) {
+  return {
+    entryId: entry.id,
+    subject: subjectSummary(subject, reveal),
+    listType: entry.listType,
+    listTypeName: LIST_TYPE_NAMES_ZH[entry.listType],
+    domain: entry.domain,
+    listName: entry.listName,
+    department: entry.department,
+    documentNo: entry.documentNo,
+    recordId: entry.recordId,
+    effectiveFrom: entry.effectiveFrom,
+    expiresOn: entry.expiresOn,
+    exitedOn: exit.exitedOn,
+    exitedAt: exit.at,
+    cause: exit.cause,
+    causeName: LIST_EXIT_CAUSE_NAMES_ZH[exit.cause],
+    reason: exit.reason,
+    actor: exit.actor,
+    caseRef: exit.caseRef,
+    triggerRecordId: exit.triggerRecordId,
+    liftedMeasureIds: exit.liftedMeasureIds,
+    notifiedDepartments: exit.notifiedDepartments,
   };
 }
 

@@ -25,6 +25,10 @@ export class AppliedMeasure {
   @Column({ name: 'derived_from', type: 'uuid', nullable: true })
   derivedFrom!: string | null;
 
+  /** The lifted measure this one applies again (the repair that lifted it was revoked). */
+  @Column({ name: 'reapplied_from', type: 'uuid', nullable: true })
+  reappliedFrom!: string | null;
+
   @Column({ name: 'executing_department', type: 'text' })
   executingDepartment!: string;
 

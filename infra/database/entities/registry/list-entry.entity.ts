@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ListType } from '../../../../workflows/registry/types';
+import type { ListExitCause, ListType } from '../../../../workflows/registry/types';
 
 /** A subject's entry on a red list, blacklist or 重点关注 list, valid from/until given dates. */
 @Entity({ name: 'credit_list_entry' })
@@ -44,6 +44,23 @@ export class ListEntry {
 
   @Column({ name: 'exit_reason', type: 'text', nullable: true })
   exitReason!: string | null;
+
+  /** Why it ended (with exited_on and exited_at; the event is in credit_list_exit). */
+  @Column({ name: 'exit_cause', type: 'text', nullable: true })
+  exitCause!: ListExitCause | null;
+
+  @Column({ name: 'exited_at', type: 'timestamptz', nullable: true })
+  exitedAt!: Date | null;
+
+  /** The entry this one restores: its repair was revoked, the listing runs again from that day. */
+  @Column({ name: 'restored_from', type: 'uuid', nullable: true })
+  restoredFrom!: string | null;
+
+  @Column({ name: 'restore_case_ref', type: 'text', nullable: true })
+  restoreCaseRef!: string | null;
+
+  @Column({ name: 'restore_reason', type: 'text', nullable: true })
+  restoreReason!: string | null;
 
   @Column({ name: 'registered_by', type: 'text' })
   registeredBy!: string;
