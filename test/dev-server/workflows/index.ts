@@ -291,3 +291,24 @@ export async function survivesServerLoss(activityMs: number, timerMs: number): P
   await condition(() => approvedBy !== '');
   return `${effect}, slept ${timerMs}, approved by ${approvedBy}`;
 }
+
+export const go = defineSignal('go');
+
+/**
+ * On `go`: signals another workflow, starts a timer and an activity in one task (the server
+ * delivers the external signal after the task, which then needs a new task). `status` tells the
+ * stage.
+ */
+export async function signalsOtherOnGo(targetWorkflowId: string): Promise<string> {
+  let stage = 'waiting';
+  setHandler(status, () => stage);
+  setHandler(go, () => {
+    stage = 'going';
+  });
+  await condition(() => stage === 'going');
+  const signalled = getExternalWorkflowHandle(targetWorkflowId).signal(approve, 'go');
+  const greeted = greet('query race');
+  stage = 'gone';
+  await Promise.all([signalled, greeted, sleep('1 day')]);
+  return stage;
+}

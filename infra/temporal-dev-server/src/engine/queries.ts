@@ -65,7 +65,10 @@ export class Queries {
       workflowExecution: { workflowId: run.workflowId, runId: run.runId },
       workflowType: run.workflowType,
       previousStartedEventId: run.previousStartedEventId,
-      startedEventId: run.previousStartedEventId,
+      // No started event: that is how the worker tells a query-only task from a workflow task (as
+      // the real server sends it). With one, the worker buffers the query in its single slot for a
+      // workflow task, where the next workflow task replaces it: the query is never answered.
+      startedEventId: 0,
       history: {
         events: this.e.events.read(
           run,
