@@ -110,6 +110,9 @@ export class Engine {
    * the real server too). A failure there is logged, never allowed to take the server down.
    */
   later(fn: () => void): void {
+    // Pending work for time skipping: until it has run (a child started, a signal delivered), the
+    // server is not idle, even with no task outstanding.
+    this.deferredSteps++;
     setImmediate(() => {
       try {
         fn();
@@ -117,9 +120,15 @@ export class Engine {
         this.log(
           `internal error in a deferred step: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
         );
+      } finally {
+        this.deferredSteps--;
+        this.timeSkipping.scheduleSkipCheck();
       }
     });
   }
+
+  /** Steps handed to later() that have not run yet. */
+  deferredSteps = 0;
 
   registerNamespace(name: string, retentionMs = 24 * 3600 * 1000, description = ''): void {
     if (this.namespaces.has(name)) {

@@ -54,6 +54,7 @@ export class TimeSkipping {
   }
 
   private hasOutstandingTasks(): boolean {
+    if (this.e.deferredSteps > 0) return true;
     for (const run of this.e.runsById.values()) {
       if (isClosed(run)) continue;
       if (run.wft) return true;
