@@ -85,6 +85,26 @@ export const NATIONAL_REPAIR: NonNullable<PolicyDocument['repair']> = {
   commitmentValidity: years(1),
 };
 
+/**
+ * 限期整改、约谈 defaults. Seed 004 (十) sets the procedure (谁认定、谁约谈; 提示约谈, then 警示约谈;
+ * the interview record into the credit record) but no period: these are the service's defaults,
+ * to be set by each jurisdiction — 10/20/30 working days to rectify by tier (20 without a tier),
+ * the subject reminded 3 WD before, verification within 5 WD, an interview scheduled within 5 WD
+ * and recorded within 2 WD of its date, 10 WD after an interview, the supervisor's confirmation
+ * within 5 WD, and a 重点关注名单 entry for one year as the consequence after a 警示约谈.
+ */
+export const NATIONAL_RECTIFICATION: NonNullable<PolicyDocument['rectification']> = {
+  deadlines: { 轻微: wd(10), 一般: wd(20), 严重: wd(30), 特定严重: wd(30) },
+  defaultDeadline: wd(20),
+  remindSubjectBefore: wd(3),
+  verifyReportWithin: wd(5),
+  scheduleWithin: wd(5),
+  recordWithin: wd(2),
+  afterInterview: wd(10),
+  confirmWithin: wd(5),
+  consequence: { kind: 'watch-list', listName: '重点关注名单', validity: years(1) },
+};
+
 interface Regime {
   tiers: PolicyDocument['tiers'];
   tierMapping: PolicyDocument['tierMapping'];
@@ -113,6 +133,7 @@ const national = (regime: Regime): PolicyDocument => ({
   commitmentReminders: [wd(5), wd(1)],
   commitment: NATIONAL_COMMITMENT,
   repair: NATIONAL_REPAIR,
+  rectification: NATIONAL_RECTIFICATION,
   publicity: { periodStartsFrom: 'decision' },
   sources: [regime.source, '征信业管理条例 第16条'],
 });
@@ -230,6 +251,8 @@ export const POLICY_PRESETS: PolicyVersion[] = [
       ...NATIONAL_OBJECTION,
       // seed 004 (十五): "对市场主体提出异议的信息，信息提供和采集单位要尽快核实并反馈结果" — no number
     },
+    // seed 004 (十): "整改不到位的，按照“谁认定、谁约谈”的原则 … 启动提示约谈或警示约谈程序" — no period
+    rectification: NATIONAL_RECTIFICATION,
     sources: [
       'seed 004 永政办发〔2022〕21号 (十)(十二)(十五): rectification and interviews, repair; objection limits national default',
     ],

@@ -119,6 +119,40 @@ export interface RepairPolicy {
   commitmentValidity: Limit;
 }
 
+/**
+ * What follows a 警示约谈 that did not bring rectification (seed 004 (十)), proposed to the
+ * supervisor, who confirms: a 重点关注名单 entry for a period, measures of the published list,
+ * or nothing further.
+ */
+export type RectificationConsequence =
+  | { kind: 'watch-list'; listName: string; validity: Limit }
+  | { kind: 'measures'; measureCodes: string[] }
+  | { kind: 'none' };
+
+/**
+ * 限期整改 and 约谈 (seed 004 (十): 谁认定、谁约谈, 提示约谈 or 警示约谈, the interview record in the
+ * credit record). Optional: a version without it uses the national (service) defaults.
+ */
+export interface RectificationPolicy {
+  /** The subject's time to rectify, per national tier of the record it rests on. */
+  deadlines: Partial<Record<NationalTier, Limit>>;
+  /** When the basis has no tier (a record without one, a 重点关注 entry without a record). */
+  defaultDeadline: Limit;
+  /** Remind the subject this long before each of its deadlines. */
+  remindSubjectBefore: Limit;
+  /** The identifying department verifies a reported rectification within this. */
+  verifyReportWithin: Limit;
+  /** The department schedules a due interview within this. */
+  scheduleWithin: Limit;
+  /** The department records an interview within this, from its date. */
+  recordWithin: Limit;
+  /** The new deadline given at an interview unless the department sets another. */
+  afterInterview: Limit;
+  /** The supervisor confirms or rejects a proposed consequence within this. */
+  confirmWithin: Limit;
+  consequence: RectificationConsequence;
+}
+
 export interface PolicyDocument {
   /** Display name, e.g. 新郑市民政局. */
   name: string;
@@ -133,6 +167,7 @@ export interface PolicyDocument {
   commitmentReminders: Limit[];
   commitment?: CommitmentPolicy;
   repair?: RepairPolicy;
+  rectification?: RectificationPolicy;
   publicity?: PublicityPolicy;
   /** How long a credit report is accepted in administrative matters. */
   creditReportValidity?: Limit;

@@ -138,6 +138,35 @@ const repair = z
   })
   .strict();
 
+const rectification = z
+  .object({
+    deadlines: z.record(z.enum(['轻微', '一般', '严重', '特定严重']), stepLimit),
+    defaultDeadline: stepLimit,
+    remindSubjectBefore: stepLimit,
+    verifyReportWithin: stepLimit,
+    scheduleWithin: stepLimit,
+    recordWithin: stepLimit,
+    afterInterview: stepLimit,
+    confirmWithin: stepLimit,
+    consequence: z.discriminatedUnion('kind', [
+      z
+        .object({
+          kind: z.literal('watch-list'),
+          listName: z.string().trim().min(1).max(100),
+          validity: stepLimit,
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('measures'),
+          measureCodes: z.array(z.string().trim().min(1).max(50)).min(1).max(20),
+        })
+        .strict(),
+      z.object({ kind: z.literal('none') }).strict(),
+    ]),
+  })
+  .strict();
+
 const nationalTier = z.enum(NATIONAL_TIERS as [string, ...string[]]);
 
 export const policyDocumentSchema = z
@@ -162,6 +191,7 @@ export const policyDocumentSchema = z
       .superRefine((r, ctx) => unique(r, ctx, '提醒时间')),
     commitment: commitment.optional(),
     repair: repair.optional(),
+    rectification: rectification.optional(),
     publicity: z
       .object({ publishWithin: stepLimit.optional(), periodStartsFrom: z.enum(['decision', 'publication']) })
       .strict()
@@ -247,6 +277,19 @@ const FIELD_NAMES: Record<string, string> = {
   reapplyAfterRefusal: '不予修复后再次申请的间隔',
   barAfterRevocation: '撤销修复后不得申请的期限',
   commitmentValidity: '信用修复承诺期限',
+  rectification: '限期整改与约谈',
+  deadlines: '按等级的整改期限',
+  defaultDeadline: '默认整改期限',
+  remindSubjectBefore: '整改期限届满前提醒',
+  verifyReportWithin: '整改情况核实期限',
+  scheduleWithin: '安排约谈期限',
+  recordWithin: '约谈记录登记期限',
+  afterInterview: '约谈后的整改期限',
+  confirmWithin: '后续措施确认期限',
+  consequence: '警示约谈后仍未整改的后续措施',
+  listName: '名单名称',
+  validity: '列入期限',
+  measureCodes: '措施编码',
   publicity: '信息公示',
   publishWithin: '公示时限',
   periodStartsFrom: '公示期起算点',
