@@ -72,8 +72,9 @@ export async function applyApproval(c: RepairCase): Promise<void> {
       });
     }
   }
-  s.decisionLetter = approvalLetter(s);
   await startRepairCommitment(c);
+  // The letter is the last thing the approval writes: the decision's answer, and a revocation's
+  // validator, wait for it.
   s.decisionLetter = approvalLetter(s);
   kit.record('decision-issued', 'system', '已出具信用修复决定书');
   await tellApplicant(c, 'approved', {

@@ -2,7 +2,6 @@ import { proxyActivities } from '@temporalio/workflow';
 import type {
   createRegistryActivities,
   RecordStepInput,
-  RecordStepResult,
 } from '../../activities/registry/registry-activities';
 import { shanghaiDate } from '../calendar';
 import { CaseKit } from '../case/case-kit';
@@ -27,15 +26,13 @@ import { REPAIR_ENDED, REPAIR_STATUS_NAMES_ZH, type RepairStart, type RepairStat
 /** The registry steps a repair takes on its record (activities/registry/registry-activities.ts). */
 type RepairRegistry = Pick<
   ReturnType<typeof createRegistryActivities>,
-  'repairRecord' | 'liftRecordMeasures'
-> & {
-  exitRecordListEntries(input: RecordStepInput): Promise<{ exitedEntryIds: string[] }>;
-  unrepairRecord(input: RecordStepInput): Promise<RecordStepResult>;
-  reapplyRecordMeasures(
-    input: RecordStepInput & { appliedMeasureIds: string[] },
-  ): Promise<{ appliedMeasureIds: string[] }>;
-  restoreListEntries(input: RecordStepInput & { entryIds: string[] }): Promise<{ entryIds: string[] }>;
-};
+  | 'repairRecord'
+  | 'liftRecordMeasures'
+  | 'exitRecordListEntries'
+  | 'unrepairRecord'
+  | 'reapplyRecordMeasures'
+  | 'restoreListEntries'
+>;
 
 export const registry = proxyActivities<RepairRegistry>({
   startToCloseTimeout: '1m',

@@ -34,7 +34,8 @@ export async function creditRepair(start: RepairStart): Promise<RepairView> {
       else if (s.status === 'refused') await applyRefusal(c);
     }
   }
-  if (s.status === 'approved') {
+  // Approved (or revoked since): the 信用修复承诺 runs; its end or a revocation decides the rest.
+  if (s.decision?.approved && s.closedAt === undefined) {
     const limit = start.historyLimit ?? HISTORY_LIMIT;
     await condition(
       () => s.revocation !== undefined || s.commitment?.endedAs !== undefined || kit.historyFull(limit),
