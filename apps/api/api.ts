@@ -5,7 +5,6 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
-import { ClassValidationPipe } from './common/class-validation.pipe';
 import { ZodValidationPipe } from './common/validation';
 import type { ApiRuntime } from './core/runtime';
 
@@ -17,8 +16,8 @@ export async function createApiApp(runtime: ApiRuntime): Promise<INestApplicatio
     logger: ['error', 'warn'],
   });
   app.useLogger(app.get(Logger));
-  // zod DTOs everywhere; the class-validator pipe only for the calendar DTOs not yet converted.
-  app.useGlobalPipes(new ZodValidationPipe(), new ClassValidationPipe());
+  // Every parameter typed with a zod DTO (nestjs-zod) is validated; one 400 VALIDATION_FAILED shape.
+  app.useGlobalPipes(new ZodValidationPipe());
   app.useBodyParser('json', { limit: '1mb' });
   app.enableShutdownHooks();
 

@@ -116,14 +116,14 @@ describe('API validation: one 400 shape and the request schemas in the OpenAPI d
     );
   });
 
-  it('gives the calendar’s class-validator DTOs the same shape until they move to zod', async () => {
+  it('refuses a calendar query parameter above its maximum with the same shape and zod’s code', async () => {
     const res = await http()
       .get('/api/calendar/deadline')
       .query({ from: '2026-09-30T09:00:00+08:00', workingDays: 1001 })
       .set(caseworker())
       .expect(400);
     expect(res.body).toEqual(
-      refused([{ field: 'workingDays', code: 'max', message: 'workingDays：不能大于 1000' }]),
+      refused([{ field: 'workingDays', code: 'too_big', message: 'workingDays：不能大于 1000' }]),
     );
   });
 

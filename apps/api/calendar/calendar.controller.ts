@@ -7,25 +7,11 @@ import {
   Inject,
   Logger,
   Param,
-  ParseIntPipe,
   Post,
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { CalendarStore, CalendarValidationError } from '../../../activities/calendar/calendar-store';
@@ -40,47 +26,11 @@ import { addWorkingDays, CalendarError, yearsSpanned } from '../../../workflows/
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
 import { ApiError, badRequest, notFound } from '../common/errors';
+import { ApiBodyExample } from '../common/openapi';
+import { ZodValidationPipe } from '../common/validation';
+import { DeadlineQueryDto, DeclareYearDto, yearParamSchema } from './calendar.schemas';
 
-export class DeadlineQueryDto {
-  @ApiProperty({ description: 'Receipt instant (ISO 8601), e.g. 2026-09-30T09:00:00+08:00' })
-  @IsISO8601({ strict: true })
-  from!: string;
-
-  @ApiProperty({ description: 'Working days of the time limit', minimum: 0, maximum: 1000 })
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(1000)
-  workingDays!: number;
-
-  @ApiPropertyOptional({ description: 'Jurisdiction id, e.g. xinzheng-mz' })
-  @IsOptional()
-  @IsString()
-  jurisdiction?: string;
-}
-
-export class DeclareYearDto {
-  @ApiProperty({
-    type: [String],
-    description: 'Days off (YYYY-MM-DD) of the year, weekend days within holidays included',
-  })
-  @IsArray()
-  @ArrayMaxSize(200)
-  @IsString({ each: true })
-  holidays!: string[];
-
-  @ApiProperty({ type: [String], description: 'Weekend days that are working days (调休上班)' })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  makeupWorkdays!: string[];
-
-  @ApiProperty({ description: 'Basis, e.g. 国办发明电〔2026〕X号' })
-  @IsString()
-  @MinLength(2)
-  @MaxLength(500)
-  reason!: string;
-}
+const yearParam = new ZodValidationPipe(yearParamSchema);
 
 const YEAR_MIN = 1949;
 const YEAR_MAX = 2200;
@@ -145,7 +95,7 @@ export class CalendarController {
 
   @Get(':year')
   @ApiOperation({ summary: "A year's holidays and make-up working days in force, with the version history" })
-  async year(@Param('year', ParseIntPipe) year: number) {
+  async year(@Param('year', yearParam) year: number) {
     checkYear(year);
     const current = (await this.calendars.calendarFor([year]))[year];
     const history = await this.calendars.history(year);
@@ -172,8 +122,13 @@ export class CalendarController {
       '(`fanOut.workflowId`; progress: GET …/fan-out). If it cannot start, the declaration stands and ' +
       '`fanOut.started` is false: start it again with POST …/fan-out.',
   })
+  @ApiBodyExample(DeclareYearDto, {
+    holidays: ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08'],
+    makeupWorkdays: ['2027-02-20'],
+    reason: '国务院办公厅关于2027年部分节假日安排的通知',
+  })
   async declare(
-    @Param('year', ParseIntPipe) year: number,
+    @Param('year', yearParam) year: number,
     @Body() body: DeclareYearDto,
     @CurrentPrincipal() who: Principal,
   ) {
@@ -197,7 +152,7 @@ export class CalendarController {
     summary: "(Re)start telling open cases about the year's version in force (admin)",
     description: 'Joins the fan-out of that version if it is still running.',
   })
-  async restartFanOut(@Param('year', ParseIntPipe) year: number) {
+  async restartFanOut(@Param('year', yearParam) year: number) {
     checkYear(year);
     const version = await this.declaredVersion(year);
     const fanOut = await this.startFanOut(year, version);
@@ -208,7 +163,7 @@ export class CalendarController {
   @Get(':year/fan-out')
   @Roles('admin', 'supervisor')
   @ApiOperation({ summary: "Progress of telling open cases about the year's version in force" })
-  async fanOutProgress(@Param('year', ParseIntPipe) year: number) {
+  async fanOutProgress(@Param('year', yearParam) year: number) {
     checkYear(year);
     const version = await this.declaredVersion(year);
     const workflowId = fanOutWorkflowId(year, version);
