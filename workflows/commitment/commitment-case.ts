@@ -4,7 +4,6 @@ import { shanghaiDate } from '../calendar';
 import { CaseKit } from '../case/case-kit';
 import { applicantChannel } from '../case/notices';
 import { addLimit } from '../case/step-clock';
-import { NATIONAL_COMMITMENT } from '../policies/presets';
 import type { CommitmentPolicy, EscalationPolicy, Limit } from '../policies/types';
 import {
   CASE_DEPARTMENTS,
@@ -18,6 +17,7 @@ import {
 } from '../search-attributes';
 import type { CommitmentActivities } from './activities-contract';
 import { nextDeadline } from './next-deadline';
+import { commitmentRules } from './rules';
 import { LATEST_TEMPLATE_VERSION, renderCommitment } from './templates';
 import { COMMITMENT_TRANSITIONS, COMMITMENT_ACTION_NAMES_ZH, type CommitmentAction } from './transitions';
 import {
@@ -50,14 +50,9 @@ export interface CommitmentCase {
   start: CommitmentStart;
 }
 
-/** The policy's commitment rules, or the national defaults for a version without them. */
-export function commitmentRules(start: CommitmentStart): CommitmentPolicy {
-  return { ...NATIONAL_COMMITMENT, ...start.policy.document.commitment };
-}
-
 /** The case state at signing (or as the previous run carried it), and the kit that runs it. */
 export function openCommitmentCase(start: CommitmentStart): CommitmentCase {
-  const rules = commitmentRules(start);
+  const rules = commitmentRules(start.policy);
   const s = start.resume ?? initialState(start, rules);
   const kit: CommitmentKit = new CaseKit({
     procedure: 'commitment',

@@ -11,6 +11,7 @@ import type { CreditSubject } from '../../../infra/database/entities/registry';
 import { shanghaiDate } from '../../../workflows/calendar';
 import type { commitment } from '../../../workflows/commitment/commitment';
 import { COMMITMENT_REFUSALS, reportBreachUpdate } from '../../../workflows/commitment/messages';
+import { commitmentRules } from '../../../workflows/commitment/rules';
 import {
   COMMITMENT_ENDED,
   COMMITMENT_KIND_NAMES_ZH,
@@ -19,7 +20,6 @@ import {
   type CommitmentStart,
   type CommitmentView,
 } from '../../../workflows/commitment/types';
-import { NATIONAL_COMMITMENT } from '../../../workflows/policies/presets';
 import type { PolicyVersion } from '../../../workflows/policies/types';
 import type { SubjectKind } from '../../../workflows/registry/types';
 import type { Principal } from '../auth/roles';
@@ -115,7 +115,7 @@ export class CommitmentsService {
     if (!policy) {
       throw unprocessable('COMMITMENT_POLICY_MISSING', `辖区“${jurisdiction}”没有现行有效的信用承诺政策。`);
     }
-    const rules = { ...NATIONAL_COMMITMENT, ...policy.document.commitment };
+    const rules = commitmentRules(policy);
 
     const queryCode = newQueryCode();
     const outcome = await this.dataSource.transaction(async (tx) => {
