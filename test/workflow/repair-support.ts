@@ -90,15 +90,17 @@ export const listEntriesOfRecord = (world: ObjectionWorld, recordId: string) =>
   world.dataSource.getRepository(ListEntry).find({ where: { recordId }, order: { createdAt: 'ASC' } });
 
 /**
- * The workflow's result, polled with describe() instead of a long-poll: waiting on `result()`
- * lets the time-skipping server skip ahead to other workflows' timers (a year, for a running
- * 信用修复承诺) before it answers; see the closing note of the case-kit issue.
+ * The repair's final state once its workflow has completed, polled with describe() and a query:
+ * the client's `result()` unlocks time skipping while it waits, and the server may then skip
+ * ahead to other workflows' timers (a year, for a running 信用修复承诺) before it answers, even
+ * when the workflow has already completed.
  */
-export async function finished<T>(handle: WorkflowHandle, timeoutMs = 20_000): Promise<T> {
+export async function finished(handle: WorkflowHandle, timeoutMs = 20_000): Promise<RepairState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status } = await handle.describe();
-    if (status.name !== 'RUNNING') return (await handle.result()) as T;
+    if (status.name === 'COMPLETED') return repairOf(handle);
+    if (status.name !== 'RUNNING') throw new Error(`${handle.workflowId} ended ${status.name}`);
     if (Date.now() > deadline) throw new Error(`${handle.workflowId} still running`);
     await new Promise((r) => setTimeout(r, 50));
   }

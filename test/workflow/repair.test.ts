@@ -19,7 +19,6 @@ import {
   recordRow,
   type ObjectionWorld,
 } from './objection-support';
-import type { RepairView } from '../../workflows/repair/types';
 import { finished, listEntriesOfRecord, repairOf, startRepair, untilRepair } from './repair-support';
 
 const YX = { jurisdiction: 'yexian-mz', office: '叶县民政局', department: '叶县民政局' };
@@ -117,14 +116,14 @@ describe('credit repair (信用修复)', () => {
     await world.env.sleep(368 * 24 * 3600 * 1000);
     const closed = await untilRepair(handle, (s) => s.status === 'closed', 30_000);
     expect(closed.commitment?.endedAs).toBe('kept');
-    await finished<RepairView>(handle);
+    await finished(handle);
     await recordHistories([handle], 'repair', 'approved with every effect and kept commitment');
   });
 
   it('too early in the minimum publicity period: refused at once with the first day a new application can succeed', async () => {
     const record = await penalty(world, '严重', '2028-06-01');
     const handle = await startRepair(world, { ...YX, receivedAt: '2029-01-10T10:00:00+08:00', record });
-    const refused = await finished<RepairView>(handle);
+    const refused = await finished(handle);
     expect(refused.status).toBe('refused');
     expect(refused.eligibility).toMatchObject({
       eligible: false,
@@ -196,7 +195,7 @@ describe('credit repair (信用修复)', () => {
     const entries = await listEntriesOfRecord(world, record.recordId);
     expect(entries.some((e) => e.exitedOn === null)).toBe(true);
     expect(revoked.decisionLetter).toContain('撤销信用修复决定书');
-    await finished<RepairView>(handle);
+    await finished(handle);
     await recordHistories([handle], 'repair', 'revoked for false materials');
 
     // The bar: a new application for another record of the subject is refused until it ends.
@@ -216,7 +215,7 @@ describe('credit repair (信用修复)', () => {
       receivedAt: '2029-06-02T10:00:00+08:00',
       record: { ...record, recordId: other.record.id },
     });
-    const barred = await finished<RepairView>(again);
+    const barred = await finished(again);
     expect(barred.status).toBe('refused');
     expect(barred.eligibility!.reasons.join('')).toContain('2030-06-01前不得再次申请');
     expect(barred.reapplyFrom).toBe('2030-06-02');
