@@ -19,7 +19,7 @@ export function missingMaterials(c: RepairCase): RepairMaterial[] {
  */
 export function askForMaterials(c: RepairCase, items: RepairMaterial[], actor: string, note?: string) {
   const { kit, s } = c;
-  kit.transition('requestMaterials');
+  if (s.status === 'received') kit.transition('requestMaterials'); // the office's update set it already
   const requestedAt = new Date().toISOString();
   s.clockStops.push({ from: requestedAt });
   s.pendingMaterials = { items, requestedAt, lapsesAt: '' };
