@@ -8,6 +8,8 @@ import { createCommitmentActivities } from './commitment/commitment-activities';
 import { writeCommitmentCase } from './commitment/commitment-read-model';
 import { createRepairActivities } from './repair/repair-activities';
 import { writeRepairCase } from './repair/repair-read-model';
+import { createRectificationActivities } from './rectification/rectification-activities';
+import { writeRectificationCase } from './rectification/rectification-read-model';
 import { createObjectionActivities, writeObjectionCase } from './objection/objection-activities';
 import { LocalSinkPlatformAdapter, PlatformAdapter } from './platform/adapters';
 import { createPlatformOutboxActivities } from './platform/push';
@@ -43,10 +45,16 @@ export function createActivities(deps: ActivityDeps) {
     ...createObjectionActivities({ dataSource: deps.dataSource, notify: notifications.notify }),
     ...createCommitmentActivities({ dataSource: deps.dataSource }),
     ...createRepairActivities({ dataSource: deps.dataSource }),
+    ...createRectificationActivities({ dataSource: deps.dataSource }),
     // The case kit's read models, one writer per procedure.
     ...createCaseActivities({
       dataSource: deps.dataSource,
-      writers: { objection: writeObjectionCase, commitment: writeCommitmentCase, repair: writeRepairCase },
+      writers: {
+        objection: writeObjectionCase,
+        commitment: writeCommitmentCase,
+        repair: writeRepairCase,
+        rectification: writeRectificationCase,
+      },
     }),
   };
 }

@@ -8,3 +8,4 @@ export { calendarChangeFanOut } from './calendar-change/calendar-change-fan-out'
 export { registryMaintenance } from './maintenance/registry-maintenance';
 export { objection } from './objection/objection';
 export { providerVerification } from './objection/provider-verification';
+export { rectification } from './rectification/rectification';

@@ -16,7 +16,13 @@ import { Mutex } from 'async-mutex';
 import type { createNotificationActivities } from '../../activities/notifications/notifications';
 import type { ClockStop } from '../calendar/types';
 import type { EscalationPolicy, Limit } from '../policies/types';
-import { chineseDate, milestoneNotice, supervisorOf, type NotificationChannel } from './notices';
+import {
+  applicantChannel,
+  chineseDate,
+  milestoneNotice,
+  supervisorOf,
+  type NotificationChannel,
+} from './notices';
 import { startStepTimer, type PlanReason, type StepTimer } from './step-clock';
 import { nextStatus, type TransitionTable } from './transitions';
 import type {
@@ -89,6 +95,11 @@ export interface StepSpec<Step extends string = string> {
   limit: Limit;
   /** Reminder and escalation; without it the step only falls due (and `onDue` decides). */
   escalation?: EscalationPolicy;
+  /**
+   * A step without escalation (a party's own time) may still remind: at `remindBefore` the kit
+   * calls `alsoTell('remind', deadline)`, which tells the party and puts it on file.
+   */
+  remindBefore?: Limit;
   assignee: string;
   department: string;
   isDone(): boolean;
@@ -433,6 +444,7 @@ export class CaseKit<S extends CaseBase, Action extends string> {
         startsAt: spec.startsAt,
         limit: spec.limit,
         escalation: spec.escalation,
+        ...(spec.remindBefore ? { remindBefore: spec.remindBefore } : {}),
         ...(fired.length > 0 ? { fired } : {}),
       },
       {
@@ -504,9 +516,11 @@ export class CaseKit<S extends CaseBase, Action extends string> {
     entry.deadline = deadline;
     if (!spec.escalation) {
       // A step without escalation (the applicant's time) is not overdue: it just falls due.
+      if (milestone === 'remind') deadline.remindedAt = now;
       spec.show(deadline, milestone);
-      spec.onDue?.();
+      if (milestone === 'due') spec.onDue?.();
       this.touch();
+      if (milestone === 'remind') await spec.alsoTell?.(milestone, deadline);
       return;
     }
     if (milestone === 'remind') deadline.remindedAt = now;
@@ -560,6 +574,18 @@ export class CaseKit<S extends CaseBase, Action extends string> {
       title: notice.title,
       body: notice.body,
     });
+  }
+
+  /**
+   * Tells a party outside the staff (applicant, signer, subject) by the channel its contact
+   * reaches (e-mail, SMS, else a letter), once per key.
+   */
+  async tellContact(
+    key: string,
+    contact: string,
+    notice: { kind: string; title: string; body: string },
+  ): Promise<void> {
+    await this.tell(key, { channel: applicantChannel(contact), recipient: contact }, notice);
   }
 
   /** Tells staff (internal channel), each recipient once per key. */

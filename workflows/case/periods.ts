@@ -24,3 +24,6 @@ export function yearsAfter(date: string, years: number): string {
   target.setUTCDate(Math.min(d, last));
   return target.toISOString().slice(0, 10);
 }
+
+/** Today's date in Beijing (YYYY-MM-DD), by the workflow's clock inside a workflow. */
+export const todayInBeijing = (): string => shanghaiDate(new Date().toISOString());

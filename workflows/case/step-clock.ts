@@ -95,6 +95,11 @@ export interface StepTimerSpec {
   limit: Limit;
   /** Reminder and escalation levels; without it the step has only its due time (e.g. a lapse). */
   escalation?: EscalationPolicy;
+  /**
+   * A reminder for a step without escalation (a party's own deadline, e.g. the subject's time to
+   * rectify): the plan gets `remindAt`, and nothing becomes overdue. Ignored with `escalation`.
+   */
+  remindBefore?: Limit;
   /** Milestones already reached in an earlier run (continue-as-new): not fired again. */
   fired?: Milestone[];
 }
@@ -156,17 +161,44 @@ export function planStep(
     provisional = provisional || extended.provisional;
   }
   const plan: StepPlan = { due, provisional };
-  if (!spec.escalation) return plan;
+  if (!spec.escalation) {
+    if (spec.remindBefore) {
+      const remindAt = reminderTime(spec.startsAt, limit, due, spec.remindBefore, calendar, clockStops);
+      if (remindAt) plan.remindAt = remindAt;
+    }
+    return plan;
+  }
   plan.secondLevelAt = addLimit(due, spec.escalation.secondLevelAfter, calendar, clockStops).due;
-  const before = spec.escalation.remindBefore;
+  const remindAt = reminderTime(
+    spec.startsAt,
+    limit,
+    due,
+    spec.escalation.remindBefore,
+    calendar,
+    clockStops,
+  );
+  if (remindAt) plan.remindAt = remindAt;
+  return plan;
+}
+
+/** `before` ahead of the due time, or undefined when the limit is too short to remind before it. */
+function reminderTime(
+  startsAt: string,
+  limit: Limit,
+  due: string,
+  before: Limit,
+  calendar: CalendarData,
+  clockStops: ClockStop[],
+): string | undefined {
   if (limit.unit === 'working-days' && before.unit === 'working-days' && limit.value > before.value) {
-    plan.remindAt = addWorkingDays(spec.startsAt, limit.value - before.value, calendar, { clockStops }).due;
-  } else if (limit.unit !== 'working-days' || before.unit !== 'working-days') {
+    return addWorkingDays(startsAt, limit.value - before.value, calendar, { clockStops }).due;
+  }
+  if (limit.unit !== 'working-days' || before.unit !== 'working-days') {
     const days = before.unit === 'working-days' || before.unit === 'calendar-days' ? before.value : 0;
     const at = Date.parse(due) - days * 24 * 3600 * 1000;
-    if (days > 0 && at > Date.parse(spec.startsAt)) plan.remindAt = new Date(at).toISOString();
+    if (days > 0 && at > Date.parse(startsAt)) return new Date(at).toISOString();
   }
-  return plan;
+  return undefined;
 }
 
 export type PlanReason = 'start' | 'extension' | 'clock' | 'calendar';

@@ -1,6 +1,7 @@
 import { AuditEvent } from './audit-event.entity';
 import { CommitmentCase, CommitmentEvent, CommitmentItem } from './commitment';
 import { RepairCase, RepairEvent } from './repair';
+import { RectificationCase, RectificationEvent } from './rectification';
 import { CalendarYearVersion } from './calendar/calendar-year-version.entity';
 import { OpenDeadline } from './deadline/open-deadline.entity';
 import { Notification } from './notification.entity';
@@ -24,6 +25,8 @@ export const ENTITIES = [
   CommitmentItem,
   RepairCase,
   RepairEvent,
+  RectificationCase,
+  RectificationEvent,
   OpenDeadline,
   ...REGISTRY_ENTITIES,
 ];
@@ -39,6 +42,8 @@ export {
   ObjectionEvent,
   OpenDeadline,
   PolicyVersionRow,
+  RectificationCase,
+  RectificationEvent,
   RepairCase,
   RepairEvent,
   RestorationTask,

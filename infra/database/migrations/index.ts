@@ -9,6 +9,7 @@ import { OpenDeadlineHorizon1763856700000 } from './1763856700000-open-deadline-
 import { Commitment1763856800000 } from './1763856800000-commitment';
 import { Repair1763856900000 } from './1763856900000-repair';
 import { ListExit1763856950000 } from './1763856950000-list-exit';
+import { Rectification1763857000000 } from './1763857000000-rectification';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   Commitment1763856800000,
   Repair1763856900000,
   ListExit1763856950000,
+  Rectification1763857000000,
 ];

@@ -1,0 +1,2 @@
+export { RectificationCase } from './rectification-case.entity';
+export { RectificationEvent } from './rectification-event.entity';
