@@ -18,6 +18,7 @@ import { MeController } from './me/me.controller';
 import { CommitmentsModule } from './commitments/commitments.module';
 import { ObjectionsModule } from './objections/objections.module';
 import { RegistryModule } from './registry/registry.module';
+import { RepairsModule } from './repairs/repairs.module';
 
 /** Process-wide providers: configuration, Temporal client, worker status, token service. */
 @Global()
@@ -60,6 +61,7 @@ export class AppModule implements NestModule {
         RegistryModule,
         ObjectionsModule,
         CommitmentsModule,
+        RepairsModule,
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [

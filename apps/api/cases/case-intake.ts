@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import type { DataSource, EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import { normalizeIdentifier } from '../../../workflows/registry/identifiers';
 import { shanghaiDate } from '../../../workflows/calendar';
 import { badRequest, conflict, type ApiError } from '../common/errors';
@@ -85,7 +85,7 @@ export async function reissueQueryCode<Row extends QueryCodeRow>(
 }
 
 /** Tables `(prefix, year, last)` that count case numbers, one per procedure. */
-export type CaseNoCounter = 'objection_case_no' | 'commitment_case_no';
+export type CaseNoCounter = 'objection_case_no' | 'commitment_case_no' | 'repair_case_no';
 
 /**
  * The next case number `<prefix>-<year>-<6 digits>`, counted per prefix and Beijing year of `at`,
@@ -105,4 +105,23 @@ export async function allocateCaseNo(
     [prefix, year],
   );
   return `${prefix}-${year}-${String(last).padStart(6, '0')}`;
+}
+
+/**
+ * The transaction that registers a case once: takes the advisory locks (the Idempotency-Key, and
+ * whatever else may hold only one open case, e.g. a record), then answers the case an earlier
+ * request with the same key registered meanwhile (`earlier`), or the one `insert` writes — which
+ * may refuse by throwing (a second open case), rolling everything back.
+ */
+export async function registerOnce<Row>(
+  dataSource: DataSource,
+  locks: string[],
+  earlier: (tx: EntityManager) => Promise<Row | null>,
+  insert: (tx: EntityManager) => Promise<Row>,
+): Promise<{ row: Row; created: boolean }> {
+  return dataSource.transaction(async (tx) => {
+    for (const lock of locks) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
+    const raced = await earlier(tx);
+    return raced ? { row: raced, created: false } : { row: await insert(tx), created: true };
+  });
 }

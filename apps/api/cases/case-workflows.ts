@@ -101,6 +101,25 @@ export async function waitUntil(done: () => Promise<boolean>, timeoutMs: number)
 }
 
 /**
+ * The case row once `ready` holds for it, or as it is after `timeoutMs` (e.g. the decision a
+ * workflow takes at intake, which the creating request answers with).
+ */
+export async function rowWhen<Row extends { id: string }>(
+  repo: Repository<Row>,
+  id: string,
+  ready: (row: Row) => boolean,
+  timeoutMs: number,
+): Promise<Row> {
+  const where = { id } as FindOptionsWhere<Row>;
+  let row = await repo.findOneByOrFail(where);
+  await waitUntil(async () => {
+    row = (await repo.findOneBy(where)) ?? row;
+    return ready(row);
+  }, timeoutMs);
+  return row;
+}
+
+/**
  * Read-your-writes: the workflow may answer an update just before its read-model write lands;
  * waits (briefly) until the case row shows the answered revision, so the caller's next read sees it.
  */
