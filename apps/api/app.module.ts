@@ -17,6 +17,7 @@ import { PoliciesController } from './policies/policies.controller';
 import { MeController } from './me/me.controller';
 import { CommitmentsModule } from './commitments/commitments.module';
 import { ObjectionsModule } from './objections/objections.module';
+import { RectificationsModule } from './rectifications/rectifications.module';
 import { RegistryModule } from './registry/registry.module';
 import { RepairsModule } from './repairs/repairs.module';
 
@@ -61,6 +62,7 @@ export class AppModule implements NestModule {
         RegistryModule,
         ObjectionsModule,
         CommitmentsModule,
+        RectificationsModule,
         RepairsModule,
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],

@@ -85,7 +85,8 @@ export async function reissueQueryCode<Row extends QueryCodeRow>(
 }
 
 /** Tables `(prefix, year, last)` that count case numbers, one per procedure. */
-export type CaseNoCounter = 'objection_case_no' | 'commitment_case_no' | 'repair_case_no';
+export type CaseNoCounter =
+  'objection_case_no' | 'commitment_case_no' | 'repair_case_no' | 'rectification_case_no';
 
 /**
  * The next case number `<prefix>-<year>-<6 digits>`, counted per prefix and Beijing year of `at`,
