@@ -1,7 +1,7 @@
 import type { PublishCaseInput } from '../../workflows/case/types';
 import { nextDeadline } from '../../workflows/commitment/next-deadline';
 import { COMMITMENT_ENDED, type CommitmentView } from '../../workflows/commitment/types';
-import type { CaseReadModelWriter } from '../case/publish-case';
+import { appendTimeline, upsertCaseRow, type CaseReadModelWriter } from '../case/publish-case';
 
 /** An ISO instant, or null for an absent or empty one (a deadline not planned yet has due ''). */
 const instant = (value: string | undefined): string | null => (value ? value : null);
@@ -55,20 +55,8 @@ const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'signed_at']);
 export const writeCommitmentCase: CaseReadModelWriter = async (tx, input: PublishCaseInput) => {
   const view = input.view as CommitmentView;
   const columns = caseColumns(view);
-  const names = Object.keys(columns);
-  const updates = names
-    .filter((n) => !INTAKE_COLUMNS.has(n))
-    .map((n) => `${n} = EXCLUDED.${n}`)
-    .concat(['updated_at = now()', 'workflow_started_at = COALESCE(c.workflow_started_at, now())']);
-  const written: unknown[] = await tx.query(
-    `INSERT INTO commitment_case AS c (${names.join(', ')}, workflow_started_at)
-       VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, now())
-       ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}
-       WHERE c.revision < EXCLUDED.revision
-       RETURNING c.id`,
-    Object.values(columns),
-  );
-  if (written.length > 0 && view.items.length > 0) {
+  const written = await upsertCaseRow(tx, 'commitment_case', columns, INTAKE_COLUMNS);
+  if (written && view.items.length > 0) {
     await tx.query(
       `INSERT INTO commitment_item (case_id, no, name, due_at, supplied_at, overdue)
          SELECT $1, i.no, i.name, i.due_at, i.supplied_at, i.overdue
@@ -91,12 +79,5 @@ export const writeCommitmentCase: CaseReadModelWriter = async (tx, input: Publis
     );
   }
   // The timeline is append-only (trigger): entries already stored are left alone.
-  await tx.query(
-    `INSERT INTO commitment_event (case_id, seq, at, kind, actor, summary, detail)
-       SELECT $1, e.seq, e.at, e.kind, e.actor, e.summary, COALESCE(e.detail, '{}'::jsonb)
-       FROM jsonb_to_recordset($2::jsonb)
-         AS e(seq integer, at timestamptz, kind text, actor text, summary text, detail jsonb)
-       ON CONFLICT (case_id, seq) DO NOTHING`,
-    [input.caseId, JSON.stringify(input.entries)],
-  );
+  await appendTimeline(tx, 'commitment_event', input.caseId, input.entries);
 };

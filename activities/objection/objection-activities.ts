@@ -6,7 +6,7 @@ import type {
 import { providerOf } from '../../workflows/objection/notices';
 import type { PublishCaseInput } from '../../workflows/case/types';
 import type { ObjectionView } from '../../workflows/objection/state';
-import type { CaseReadModelWriter } from '../case/publish-case';
+import { appendTimeline, upsertCaseRow, type CaseReadModelWriter } from '../case/publish-case';
 import type { NotifyInput, NotifyResult } from '../notifications/notifications';
 
 export interface ObjectionActivityDeps {
@@ -72,29 +72,11 @@ const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'received_at']);
 export const writeObjectionCase: CaseReadModelWriter = async (tx, input: PublishCaseInput) => {
   const snapshot = input.view as ObjectionView;
   const columns = caseColumns(snapshot);
-  const names = Object.keys(columns);
-  const updates = names
-    .filter((n) => !INTAKE_COLUMNS.has(n))
-    .map((n) => `${n} = EXCLUDED.${n}`)
-    .concat(['updated_at = now()', 'workflow_started_at = COALESCE(c.workflow_started_at, now())']);
   // A case registered through the API already has its row (revision 0); one started
   // elsewhere gets it here. Only a newer revision replaces what is stored.
-  await tx.query(
-    `INSERT INTO objection_case AS c (${names.join(', ')}, workflow_started_at)
-         VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, now())
-         ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}
-         WHERE c.revision < EXCLUDED.revision`,
-    Object.values(columns),
-  );
+  await upsertCaseRow(tx, 'objection_case', columns, INTAKE_COLUMNS);
   // The timeline is append-only (trigger): entries already stored are left alone.
-  await tx.query(
-    `INSERT INTO objection_event (case_id, seq, at, kind, actor, summary, detail)
-         SELECT $1, e.seq, e.at, e.kind, e.actor, e.summary, COALESCE(e.detail, '{}'::jsonb)
-         FROM jsonb_to_recordset($2::jsonb)
-           AS e(seq integer, at timestamptz, kind text, actor text, summary text, detail jsonb)
-         ON CONFLICT (case_id, seq) DO NOTHING`,
-    [input.caseId, JSON.stringify(input.entries)],
-  );
+  await appendTimeline(tx, 'objection_event', input.caseId, input.entries);
 };
 
 /** The 恢复信誉 task (ObjectionActivities), idempotent under activity retries. */

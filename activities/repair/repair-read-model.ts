@@ -1,6 +1,6 @@
 import type { PublishCaseInput } from '../../workflows/case/types';
 import type { RepairView } from '../../workflows/repair/types';
-import type { CaseReadModelWriter } from '../case/publish-case';
+import { appendTimeline, upsertCaseRow, type CaseReadModelWriter } from '../case/publish-case';
 
 const instant = (value: string | undefined): string | null => (value ? value : null);
 
@@ -46,24 +46,6 @@ const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'received_at']);
  */
 export const writeRepairCase: CaseReadModelWriter = async (tx, input: PublishCaseInput) => {
   const columns = caseColumns(input.view as RepairView);
-  const names = Object.keys(columns);
-  const updates = names
-    .filter((n) => !INTAKE_COLUMNS.has(n))
-    .map((n) => `${n} = EXCLUDED.${n}`)
-    .concat(['updated_at = now()', 'workflow_started_at = COALESCE(c.workflow_started_at, now())']);
-  await tx.query(
-    `INSERT INTO repair_case AS c (${names.join(', ')}, workflow_started_at)
-       VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, now())
-       ON CONFLICT (id) DO UPDATE SET ${updates.join(', ')}
-       WHERE c.revision < EXCLUDED.revision`,
-    Object.values(columns),
-  );
-  await tx.query(
-    `INSERT INTO repair_event (case_id, seq, at, kind, actor, summary, detail)
-       SELECT $1, e.seq, e.at, e.kind, e.actor, e.summary, COALESCE(e.detail, '{}'::jsonb)
-       FROM jsonb_to_recordset($2::jsonb)
-         AS e(seq integer, at timestamptz, kind text, actor text, summary text, detail jsonb)
-       ON CONFLICT (case_id, seq) DO NOTHING`,
-    [input.caseId, JSON.stringify(input.entries)],
-  );
+  await upsertCaseRow(tx, 'repair_case', columns, INTAKE_COLUMNS);
+  await appendTimeline(tx, 'repair_event', input.caseId, input.entries);
 };
