@@ -8,11 +8,12 @@ import type {
   RepairFacts,
   RepairFactsInput,
 } from '../../workflows/repair/activities-contract';
+import { completedRectifications } from '../rectification/completed-rectifications';
 import { recordNotFound } from '../registry';
 
 /**
  * The repair procedure's reads (信用修复): the record as it stands at application and the
- * subject's bars after revoked repairs; and the measures a repair lifted, named with their
+ * subject's bars after revoked repairs, its rectifications of the record verified as done (完成信用整改); and the measures a repair lifted, named with their
  * executing departments. Reads only: idempotent by nature.
  */
 export function createRepairActivities(deps: { dataSource: DataSource }): RepairActivities {
@@ -43,6 +44,7 @@ export function createRepairActivities(deps: { dataSource: DataSource }): Repair
         bars: revoked
           .filter((r) => r.barredUntil !== null)
           .map((r) => ({ caseNo: r.caseNo, until: r.barredUntil! })),
+        rectifications: await completedRectifications(deps.dataSource, input.subjectCode, record.id),
       };
     },
 

@@ -3,6 +3,7 @@ import { completedRectifications } from '../../activities/rectification/complete
 import { CreditRecord, PlatformOutbox } from '../../infra/database/entities/registry';
 import {
   DEPARTMENT,
+  JURISDICTION,
   rectificationActors,
   type Json,
   type RectificationActors,
@@ -111,6 +112,19 @@ describe('rectifications API: the department orders, the subject reports, interv
 
     expect(await completedRectifications(stack.api.dataSource, subjectCode, recordId)).toEqual([
       expect.objectContaining({ caseNo: first.body.case.caseNo, opinion: '整改到位' }),
+    ]);
+    // 完成信用整改 on the repair's eligibility check: the office holds the proof already.
+    const check = await http()
+      .get('/api/repairs/eligibility')
+      .query({ jurisdiction: JURISDICTION, recordId, subjectCode })
+      .expect(200);
+    expect(check.body.evidence).toEqual([
+      expect.objectContaining({
+        material: 'rectification',
+        materialName: '完成信用整改的证明',
+        caseNo: first.body.case.caseNo,
+        note: expect.stringContaining(`已完成信用整改：${DEPARTMENT}`),
+      }),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { presetVersions } from '../../workflows/policies/presets';
-import { repairEligibility } from '../../workflows/repair/eligibility';
+import { materialsMissing, repairEligibility } from '../../workflows/repair/eligibility';
 import type { RepairRecord } from '../../workflows/repair/types';
 
 const record = (over: Partial<RepairRecord>): RepairRecord => ({
@@ -95,5 +95,56 @@ describe('repair eligibility by tier', () => {
     expect(d.eligible).toBe(false);
     expect(d.reasons).toHaveLength(2);
     expect(d.retryFrom).toBe('2027-10-01');
+  });
+});
+
+/** 完成信用整改 (seed 004 (十二)): a rectification verified as done is evidence the office holds. */
+describe('repair eligibility with a completed rectification', () => {
+  const done = {
+    caseId: 'c1',
+    caseNo: 'XINZHENG-ZG-2025-000001',
+    department: '新郑市民政局',
+    subjectCode: '52410184MJ0000000X',
+    recordId: 'r1',
+    obligations: ['补报年度报告'],
+    rectifiedAt: '2025-02-28T17:00:00.000Z',
+    opinion: '整改到位',
+  };
+  const withRectification = (rectifications: (typeof done)[]) =>
+    repairEligibility({
+      record: record({ severityTier: '一般失信' }),
+      policies: presetVersions('xinzheng-mz'),
+      bars: [],
+      today: '2025-06-01',
+      rectifications,
+    });
+
+  it('names the rectification case, its department and the Beijing day it was verified', () => {
+    const d = withRectification([done]);
+    expect(d.eligible).toBe(true);
+    expect(d.evidence).toEqual([
+      {
+        material: 'rectification',
+        caseNo: 'XINZHENG-ZG-2025-000001',
+        department: '新郑市民政局',
+        at: '2025-02-28T17:00:00.000Z',
+        note: '已完成信用整改：新郑市民政局于2025-03-01核实整改到位（XINZHENG-ZG-2025-000001），意见：整改到位。',
+      },
+    ]);
+  });
+
+  it('counts the rectification material as held, so it is never asked of the applicant', () => {
+    const d = {
+      ...withRectification([done]),
+      required: ['rectification' as const, 'commitment-letter' as const],
+    };
+    expect(materialsMissing(d, [{ kind: 'commitment-letter' }])).toEqual([]);
+    expect(materialsMissing({ ...d, evidence: undefined }, [{ kind: 'commitment-letter' }])).toEqual([
+      'rectification',
+    ]);
+  });
+
+  it('shows no evidence without a verified rectification', () => {
+    expect(withRectification([]).evidence).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import type { CompletedRectification } from '../rectification/activities-contract';
 import type { RepairBar } from './eligibility';
 import type { RepairRecord } from './types';
 
@@ -13,6 +14,8 @@ export interface RepairFacts {
   record: RepairRecord;
   /** Revoked repairs of the subject whose bar may still run. */
   bars: RepairBar[];
+  /** 完成信用整改: rectifications of the record verified as done (absent in older histories). */
+  rectifications?: CompletedRectification[];
 }
 
 /** A measure lifted by the repair, and the department executing it (told of the lift). */

@@ -1,10 +1,13 @@
+import { shanghaiDate } from '../calendar/working-days';
 import { nextDay, periodEnd } from '../case/periods';
 import { NATIONAL_REPAIR } from '../policies/presets';
 import { policyInForceAt, rulesForCase } from '../policies/resolve';
 import type { PolicyVersion, RepairPolicy } from '../policies/types';
+import type { CompletedRectification } from '../rectification/activities-contract';
 import { RECORD_STATUS_NAMES_ZH, type RecordKind } from '../registry/types';
 import {
   BASE_REPAIR_MATERIALS,
+  type RepairEvidence,
   type RepairEligibility,
   type RepairMaterial,
   type RepairRecord,
@@ -37,13 +40,16 @@ export const repairRules = (policy: PolicyVersion): RepairPolicy => ({
  *   that is more favourable to the subject (workflows/policies/resolve.ts rulesForCase);
  * - the tier must be repairable, and its minimum publicity period (from the decision or the
  *   publication, as the policy says) must have elapsed;
- * - a subject whose earlier repair was revoked is barred until the bar ends.
+ * - a subject whose earlier repair was revoked is barred until the bar ends;
+ * - a rectification of the record verified as done (完成信用整改) is shown as evidence the office
+ *   holds already: the material `rectification` needs no document from the applicant.
  */
 export function repairEligibility(input: {
   record: RepairRecord;
   policies: PolicyVersion[];
   bars: RepairBar[];
   today: string;
+  rectifications?: CompletedRectification[];
 }): RepairEligibility {
   const { record, policies, bars, today } = input;
   const reasons: string[] = [];
@@ -85,7 +91,13 @@ export function repairEligibility(input: {
     ...BASE_REPAIR_MATERIALS,
     ...(repairRules(current).extraMaterials[tier.value.nationalTier] ?? []),
   ];
-  const base = { tier: tier.value.nationalTier, policyVersion: tier.version, required };
+  const evidence = rectificationEvidence(input.rectifications ?? []);
+  const base = {
+    tier: tier.value.nationalTier,
+    policyVersion: tier.version,
+    required,
+    ...(evidence.length > 0 ? { evidence } : {}),
+  };
   if (!tier.value.repairable) {
     return {
       ...base,
@@ -114,4 +126,27 @@ export function repairEligibility(input: {
   return reasons.length === 0
     ? { ...base, eligible: true, reasons, minPublicityEnd }
     : { ...base, eligible: false, reasons, minPublicityEnd, ...(retryFrom ? { retryFrom } : {}) };
+}
+
+/** Required materials neither submitted nor proven by the service's own records. */
+export function materialsMissing(
+  eligibility: RepairEligibility | undefined,
+  submitted: readonly { kind: RepairMaterial }[],
+): RepairMaterial[] {
+  const have = new Set<RepairMaterial>(submitted.map((m) => m.kind));
+  for (const proof of eligibility?.evidence ?? []) have.add(proof.material);
+  return (eligibility?.required ?? []).filter((m) => !have.has(m));
+}
+
+/** 完成信用整改 as evidence: each verified rectification, named with its case and department. */
+function rectificationEvidence(done: CompletedRectification[]): RepairEvidence[] {
+  return done.map((r) => ({
+    material: 'rectification',
+    caseNo: r.caseNo,
+    department: r.department,
+    at: r.rectifiedAt,
+    note: `已完成信用整改：${r.department}于${shanghaiDate(r.rectifiedAt)}核实整改到位（${r.caseNo}）${
+      r.opinion ? `，意见：${r.opinion}` : ''
+    }。`,
+  }));
 }

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import { chineseDate } from '../case/notices';
-import { repairEligibility } from './eligibility';
+import { materialsMissing, repairEligibility } from './eligibility';
 import { refusalLetter } from './letters';
 import { repairs, tellApplicant, today, type RepairCase } from './repair-case';
 import { REPAIR_MATERIAL_NAMES_ZH, type RepairMaterial, type RepairStatus } from './types';
@@ -9,8 +9,7 @@ const names = (items: RepairMaterial[]) => items.map((i) => REPAIR_MATERIAL_NAME
 
 /** The required materials not submitted yet. */
 export function missingMaterials(c: RepairCase): RepairMaterial[] {
-  const have = new Set(c.s.materials.map((m) => m.kind));
-  return (c.s.eligibility?.required ?? []).filter((m) => !have.has(m));
+  return materialsMissing(c.s.eligibility, c.s.materials);
 }
 
 /**
@@ -58,14 +57,20 @@ export async function receiveAndCheck(c: RepairCase): Promise<boolean> {
   }
   if (facts) s.record = facts.record;
   const eligibility = facts
-    ? repairEligibility({ record: s.record, policies: start.policies, bars: facts.bars, today: today() })
+    ? repairEligibility({
+        record: s.record,
+        policies: start.policies,
+        bars: facts.bars,
+        today: today(),
+        rectifications: facts.rectifications,
+      })
     : { eligible: false, reasons: ['未找到该信用记录，请核对后重新申请。'], required: [] };
   s.eligibility = eligibility;
   kit.record(
     'eligibility-checked',
     'system',
     eligibility.eligible
-      ? `符合申请条件：${eligibility.tier}失信，最短公示期已于${eligibility.minPublicityEnd}届满（适用政策第${eligibility.policyVersion}版）`
+      ? `符合申请条件：${eligibility.tier}失信，最短公示期已于${eligibility.minPublicityEnd}届满（适用政策第${eligibility.policyVersion}版）${(eligibility.evidence ?? []).map((e) => e.note).join('')}`
       : `不符合申请条件：${eligibility.reasons.join('')}`,
     { ...eligibility },
   );

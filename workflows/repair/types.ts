@@ -122,6 +122,22 @@ export interface RepairEligibility {
   minPublicityEnd?: string;
   /** Materials the tier requires. */
   required: RepairMaterial[];
+  /**
+   * Evidence the service already holds, so the applicant need not bring it: 完成信用整改, a
+   * rectification of this record the identifying department verified as done.
+   */
+  evidence?: RepairEvidence[];
+}
+
+/** A material proven by the service's own records (the case named), not by the applicant. */
+export interface RepairEvidence {
+  material: RepairMaterial;
+  caseNo: string;
+  department: string;
+  /** When the department verified it. */
+  at: string;
+  /** What the applicant and the office read on the eligibility check. */
+  note: string;
 }
 
 export interface RepairDecision {

@@ -99,7 +99,13 @@ export class RepairApplicationsService {
     const facts = await this.recordFacts(query.recordId, query.subjectCode);
     const policies = await this.policiesOf(query.jurisdiction);
     const today = shanghaiDate(new Date().toISOString());
-    const eligibility = repairEligibility({ record: facts.record, policies, bars: facts.bars, today });
+    const eligibility = repairEligibility({
+      record: facts.record,
+      policies,
+      bars: facts.bars,
+      today,
+      rectifications: facts.rectifications,
+    });
     return {
       jurisdiction: query.jurisdiction,
       today,

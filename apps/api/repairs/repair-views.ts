@@ -1,4 +1,5 @@
 import type { RepairCase, RepairEvent } from '../../../infra/database/entities/repair';
+import { materialsMissing } from '../../../workflows/repair/eligibility';
 import {
   REPAIR_MATERIAL_NAMES_ZH,
   REPAIR_STATUS_NAMES_ZH,
@@ -40,13 +41,14 @@ export function eligibilityView(e: RepairEligibility) {
     /** The last day of the minimum publicity period. */
     minPublicityEnd: e.minPublicityEnd ?? null,
     required: e.required.map(named),
+    /** 完成信用整改 and other proofs the service holds already: the applicant need not bring them. */
+    evidence: (e.evidence ?? []).map((proof) => ({ ...proof, materialName: named(proof.material).name })),
   };
 }
 
 /** Required materials the case does not have yet. */
 function missingOf(s: RepairView): RepairMaterial[] {
-  const have = new Set(s.materials.map((m) => m.kind));
-  return (s.eligibility?.required ?? []).filter((m) => !have.has(m));
+  return materialsMissing(s.eligibility, s.materials);
 }
 
 const statusOf = (row: RepairCase) => ({
