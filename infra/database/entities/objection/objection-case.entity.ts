@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { CaseRowColumns } from '../case/case-row-columns';
 import type {
   Attachment,
   ObjectionChannel,
@@ -13,54 +14,12 @@ import type { ObjectionView } from '../../../../workflows/objection/state';
  * keep this row in step so supervisors can list, count and filter without asking Temporal.
  */
 @Entity({ name: 'objection_case' })
-export class ObjectionCase {
-  /** Also the Temporal workflow id. */
-  @PrimaryColumn({ type: 'text' })
-  id!: string;
-
-  @Column({ name: 'case_no', type: 'text' })
-  caseNo!: string;
-
-  /**
-   * SHA-256 of the query code given once to the applicant for the look-up without login (with the
-   * subject code); null for cases started outside the API.
-   */
-  @Column({ name: 'query_code_hash', type: 'text', nullable: true })
-  queryCodeHash!: string | null;
-
-  /** The caseworker's Idempotency-Key of the creation request (unique per office department). */
-  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
-  idempotencyKey!: string | null;
-
-  /** SHA-256 of the creation body: the same key with another body is a conflict. */
-  @Column({ name: 'request_hash', type: 'text', nullable: true })
-  requestHash!: string | null;
-
-  /** Revision of the stored snapshot; 0 until the workflow has published. */
-  @Column({ type: 'integer', default: 0 })
-  revision!: number;
-
-  /** The newest state the workflow published, without its timeline (that is objection_event). */
-  @Column({ type: 'jsonb', nullable: true })
-  snapshot!: ObjectionView | null;
-
-  @Column({ type: 'text' })
-  jurisdiction!: string;
-
-  @Column({ name: 'policy_version', type: 'integer' })
-  policyVersion!: number;
-
+export class ObjectionCase extends CaseRowColumns<ObjectionView> {
   @Column({ name: 'office_department', type: 'text' })
   officeDepartment!: string;
 
   @Column({ name: 'provider_department', type: 'text' })
   providerDepartment!: string;
-
-  @Column({ name: 'subject_code', type: 'text' })
-  subjectCode!: string;
-
-  @Column({ name: 'subject_name', type: 'text' })
-  subjectName!: string;
 
   @Column({ name: 'applicant_name', type: 'text' })
   applicantName!: string;
@@ -135,18 +94,9 @@ export class ObjectionCase {
   @Column({ name: 'reply_letter', type: 'text', nullable: true })
   replyLetter!: string | null;
 
-  @Column({ name: 'workflow_started_at', type: 'timestamptz', nullable: true })
-  workflowStartedAt!: Date | null;
-
-  @Column({ name: 'created_by', type: 'text' })
-  createdBy!: string;
-
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
-
-  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
-  closedAt!: Date | null;
 }

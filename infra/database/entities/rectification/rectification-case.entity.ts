@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { CaseRowColumns } from '../case/case-row-columns';
 import type {
   RectificationStage,
   RectificationStatus,
@@ -12,41 +13,10 @@ import type {
  * repair procedure finds rectifications verified as done (activities/rectification).
  */
 @Entity({ name: 'rectification_case' })
-export class RectificationCase {
-  /** Also names the Temporal workflow (`rectification-<id>`). */
-  @PrimaryColumn({ type: 'text' })
-  id!: string;
-
-  /** 整改编号. */
-  @Column({ name: 'case_no', type: 'text' })
-  caseNo!: string;
-
-  /** SHA-256 of the query code given once for the subject's look-up and reports without login. */
-  @Column({ name: 'query_code_hash', type: 'text', nullable: true })
-  queryCodeHash!: string | null;
-
-  /** The department's Idempotency-Key of the order (unique per department). */
-  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
-  idempotencyKey!: string | null;
-
-  @Column({ name: 'request_hash', type: 'text', nullable: true })
-  requestHash!: string | null;
-
-  @Column({ type: 'text' })
-  jurisdiction!: string;
-
-  @Column({ name: 'policy_version', type: 'integer' })
-  policyVersion!: number;
-
+export class RectificationCase extends CaseRowColumns<RectificationView> {
   /** The identifying department (认定部门): the record's department, or the list entry's. */
   @Column({ type: 'text' })
   department!: string;
-
-  @Column({ name: 'subject_code', type: 'text' })
-  subjectCode!: string;
-
-  @Column({ name: 'subject_name', type: 'text' })
-  subjectName!: string;
 
   @Column({ name: 'subject_kind', type: 'text' })
   subjectKind!: string;
@@ -88,24 +58,8 @@ export class RectificationCase {
   @Column({ name: 'rectified_at', type: 'timestamptz', nullable: true })
   rectifiedAt!: Date | null;
 
-  @Column({ name: 'created_by', type: 'text' })
-  createdBy!: string;
-
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt!: Date;
-
-  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
-  closedAt!: Date | null;
-
-  /** Revision of the stored snapshot; 0 until the workflow has published. */
-  @Column({ type: 'integer', default: 0 })
-  revision!: number;
-
-  @Column({ type: 'jsonb', nullable: true })
-  snapshot!: RectificationView | null;
-
-  @Column({ name: 'workflow_started_at', type: 'timestamptz', nullable: true })
-  workflowStartedAt!: Date | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { CaseRowColumns } from '../case/case-row-columns';
 import type { RepairStatus, RepairView } from '../../../../workflows/repair/types';
 
 /**
@@ -6,42 +7,13 @@ import type { RepairStatus, RepairView } from '../../../../workflows/repair/type
  * case kit's publication keeps this row at its newest revision.
  */
 @Entity({ name: 'repair_case' })
-export class RepairCase {
-  /** Also names the Temporal workflow (`repair-<id>`). */
-  @PrimaryColumn({ type: 'text' })
-  id!: string;
-
-  /** 修复受理编号. */
-  @Column({ name: 'case_no', type: 'text' })
-  caseNo!: string;
-
-  @Column({ name: 'query_code_hash', type: 'text', nullable: true })
-  queryCodeHash!: string | null;
-
-  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
-  idempotencyKey!: string | null;
-
-  @Column({ name: 'request_hash', type: 'text', nullable: true })
-  requestHash!: string | null;
-
-  @Column({ type: 'text' })
-  jurisdiction!: string;
-
-  @Column({ name: 'policy_version', type: 'integer' })
-  policyVersion!: number;
-
+export class RepairCase extends CaseRowColumns<RepairView> {
   /** The office that registered the application. */
   @Column({ type: 'text' })
   office!: string;
 
   @Column({ type: 'text' })
   channel!: string;
-
-  @Column({ name: 'subject_code', type: 'text' })
-  subjectCode!: string;
-
-  @Column({ name: 'subject_name', type: 'text' })
-  subjectName!: string;
 
   @Column({ name: 'applicant_name', type: 'text' })
   applicantName!: string;
@@ -91,23 +63,8 @@ export class RepairCase {
   @Column({ name: 'commitment_case_id', type: 'text', nullable: true })
   commitmentCaseId!: string | null;
 
-  @Column({ name: 'created_by', type: 'text' })
-  createdBy!: string;
-
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt!: Date;
-
-  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
-  closedAt!: Date | null;
-
-  @Column({ type: 'integer', default: 0 })
-  revision!: number;
-
-  @Column({ type: 'jsonb', nullable: true })
-  snapshot!: RepairView | null;
-
-  @Column({ name: 'workflow_started_at', type: 'timestamptz', nullable: true })
-  workflowStartedAt!: Date | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
