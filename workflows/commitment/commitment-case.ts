@@ -2,7 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { createDeadlineActivities } from '../../activities/deadlines/deadline-activities';
 import { shanghaiDate } from '../calendar';
 import { CaseKit } from '../case/case-kit';
-import { applicantChannel } from '../case/notices';
+import { todayInBeijing } from '../case/periods';
 import { addLimit } from '../case/step-clock';
 import type { CommitmentPolicy, EscalationPolicy, Limit } from '../policies/types';
 import {
@@ -146,13 +146,10 @@ function initialState(start: CommitmentStart, rules: CommitmentPolicy): Commitme
   };
 }
 
-/** Today's Beijing date (YYYY-MM-DD). */
-export const today = (): string => shanghaiDate(new Date().toISOString());
-
 /** The day a period from now ends, on the calendar in force (loaded only for working days). */
 export async function dayAfter(period: Limit): Promise<string> {
   const now = new Date().toISOString();
-  const year = Number(today().slice(0, 4));
+  const year = Number(todayInBeijing().slice(0, 4));
   const calendar = period.unit === 'working-days' ? await loadCalendar([year, year + 1, year + 2]) : {};
   return shanghaiDate(addLimit(now, period, calendar).due);
 }
@@ -163,8 +160,7 @@ export async function tellSigner(
   key: string,
   notice: { kind: string; title: string; body: string },
 ): Promise<void> {
-  const contact = c.s.signer.contact;
-  await c.kit.tell(`signer:${key}`, { channel: applicantChannel(contact), recipient: contact }, notice);
+  await c.kit.tellContact(`signer:${key}`, c.s.signer.contact, notice);
 }
 
 /** `commitment:<caseId>`: how registry rows and credit checks name this case. */

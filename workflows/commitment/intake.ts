@@ -1,7 +1,8 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { chineseDate } from '../case/notices';
 import type { EligibilityFacts } from './activities-contract';
-import { caseRef, commitments, tellSigner, today, type CommitmentCase } from './commitment-case';
+import { todayInBeijing as today } from '../case/periods';
+import { caseRef, commitments, tellSigner, type CommitmentCase } from './commitment-case';
 import { badRecordsSince, decideEligibility } from './eligibility';
 import { limitText } from './templates';
 import { COMMITMENT_KIND_NAMES_ZH } from './types';

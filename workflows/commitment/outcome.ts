@@ -1,7 +1,8 @@
 import { getExternalWorkflowHandle } from '@temporalio/workflow';
 import { chineseDate, supervisorOf } from '../case/notices';
 import { repairCommitmentEndedSignal } from '../repair/messages';
-import { caseRef, commitments, dayAfter, tellSigner, today, type CommitmentCase } from './commitment-case';
+import { todayInBeijing as today } from '../case/periods';
+import { caseRef, commitments, dayAfter, tellSigner, type CommitmentCase } from './commitment-case';
 import type { Verdict } from './tracking';
 import { COMMITMENT_KIND_NAMES_ZH } from './types';
 

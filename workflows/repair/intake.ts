@@ -2,7 +2,8 @@ import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/work
 import { chineseDate } from '../case/notices';
 import { materialsMissing, repairEligibility } from './eligibility';
 import { refusalLetter } from './letters';
-import { repairs, tellApplicant, today, type RepairCase } from './repair-case';
+import { todayInBeijing as today } from '../case/periods';
+import { repairs, tellApplicant, type RepairCase } from './repair-case';
 import { REPAIR_MATERIAL_NAMES_ZH, type RepairMaterial, type RepairStatus } from './types';
 
 const names = (items: RepairMaterial[]) => items.map((i) => REPAIR_MATERIAL_NAMES_ZH[i]).join('、');

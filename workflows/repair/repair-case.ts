@@ -3,10 +3,8 @@ import type {
   createRegistryActivities,
   RecordStepInput,
 } from '../../activities/registry/registry-activities';
-import { shanghaiDate } from '../calendar';
 import { CaseKit } from '../case/case-kit';
-import { applicantChannel } from '../case/notices';
-import { periodEnd } from '../case/periods';
+import { periodEnd, todayInBeijing } from '../case/periods';
 import type { EscalationPolicy, Limit, RepairPolicy } from '../policies/types';
 import {
   CASE_DEPARTMENTS,
@@ -106,10 +104,8 @@ export function openRepairCase(start: RepairStart): RepairCase {
   return { kit, s, rules: repairRules(start.policy), escalation: start.policy.document.escalation, start };
 }
 
-export const today = (): string => shanghaiDate(new Date().toISOString());
-
 /** The last day of a period from today (statutory calendar). */
-export const daysFromToday = (period: Limit): string => periodEnd(today(), period);
+export const daysFromToday = (period: Limit): string => periodEnd(todayInBeijing(), period);
 
 /** The registry input of a step this case takes on its record. */
 export function recordStep(c: RepairCase, reason: string): RecordStepInput {
@@ -127,6 +123,5 @@ export async function tellApplicant(
   key: string,
   notice: { kind: string; title: string; body: string },
 ): Promise<void> {
-  const contact = c.s.applicant.contact;
-  await c.kit.tell(`applicant:${key}`, { channel: applicantChannel(contact), recipient: contact }, notice);
+  await c.kit.tellContact(`applicant:${key}`, c.s.applicant.contact, notice);
 }
