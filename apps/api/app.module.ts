@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditController } from './audit/audit.controller';
 import { AuditMiddleware } from './audit/audit.middleware';
+import { AuditTrail } from './audit/audit-trail';
+import { apiLoggerOptions } from './audit/request-logging';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/tokens';
 import { ErrorFilter } from './common/error.filter';
@@ -48,13 +50,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         RuntimeModule.register(runtime),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: runtime.config.logLevel,
-            autoLogging: { ignore: (req) => req.url === '/health' },
-            redact: ['req.headers.authorization'],
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: apiLoggerOptions(runtime.config.logLevel) }),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...runtime.dataSource.options }),
           dataSourceFactory: async () => runtime.dataSource,
@@ -67,6 +63,7 @@ export class AppModule implements NestModule {
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [
+        AuditTrail,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         {

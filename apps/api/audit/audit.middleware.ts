@@ -1,39 +1,39 @@
-import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
-import { DataSource } from 'typeorm';
-import { AuditEvent } from '../../../infra/database/entities';
 import type { AuthenticatedRequest } from '../auth/auth.decorators';
+import { auditMatterOf, auditSubjectOf } from './audit-context';
+import { AuditTrail } from './audit-trail';
+import { requestIdOf } from './request-logging';
 
 /**
  * Records every request made with a valid token once its response is sent — reads included (a
  * staff query of personal data is itself an auditable act), refused ones included (the guard has
- * identified the caller before it refuses). A failure to write the trail is logged loudly.
+ * identified the caller before it refuses): who, what (method, path, the subject or case the
+ * route names), why (the matter), the request id and the result. The row is queued for the
+ * audit trail's writer, so the response never waits for it (apps/api/audit/audit-trail.ts).
  */
 @Injectable()
 export class AuditMiddleware implements NestMiddleware {
-  private readonly logger = new Logger('Audit');
-
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly trail: AuditTrail) {}
 
   use(request: AuthenticatedRequest, response: Response, next: NextFunction): void {
     response.on('finish', () => {
       const principal = request.principal;
       if (!principal) return;
-      const requestId = request.headers['x-request-id'];
-      this.dataSource
-        .getRepository(AuditEvent)
-        .insert({
-          actorSub: principal.sub,
-          actorRoles: principal.roles,
-          department: principal.department ?? null,
-          jurisdiction: principal.jurisdiction ?? null,
-          method: request.method,
-          path: request.originalUrl,
-          statusCode: response.statusCode,
-          requestId: typeof requestId === 'string' ? requestId : null,
-        })
-        .catch((err: unknown) => this.logger.error(`audit write failed: ${String(err)}`));
+      this.trail.record({
+        occurredAt: new Date(),
+        actorSub: principal.sub,
+        actorRoles: principal.roles,
+        department: principal.department ?? null,
+        jurisdiction: principal.jurisdiction ?? null,
+        method: request.method,
+        path: request.originalUrl,
+        statusCode: response.statusCode,
+        requestId: requestIdOf(request),
+        matter: auditMatterOf(request),
+        // The router has matched the route by now: its template and parameters name the subject.
+        subject: auditSubjectOf(request),
+      });
     });
     next();
   }

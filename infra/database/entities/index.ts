@@ -1,4 +1,4 @@
-import { AuditEvent } from './audit-event.entity';
+import { AuditChainHead, AuditEvent } from './audit-event.entity';
 import { CommitmentCase, CommitmentEvent, CommitmentItem } from './commitment';
 import { RepairCase, RepairEvent } from './repair';
 import { RectificationCase, RectificationEvent } from './rectification';
@@ -14,6 +14,7 @@ import { REGISTRY_ENTITIES } from './registry';
 /** Every TypeORM entity of the service. Add new ones here (one line each). */
 export const ENTITIES = [
   AuditEvent,
+  AuditChainHead,
   Notification,
   CalendarYearVersion,
   PolicyVersionRow,
@@ -32,6 +33,7 @@ export const ENTITIES = [
 ];
 
 export {
+  AuditChainHead,
   AuditEvent,
   CalendarYearVersion,
   CommitmentCase,

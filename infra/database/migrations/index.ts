@@ -10,6 +10,7 @@ import { Commitment1763856800000 } from './1763856800000-commitment';
 import { Repair1763856900000 } from './1763856900000-repair';
 import { ListExit1763856950000 } from './1763856950000-list-exit';
 import { Rectification1763857000000 } from './1763857000000-rectification';
+import { AuditChain1763857100000 } from './1763857100000-audit-chain';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   Repair1763856900000,
   ListExit1763856950000,
   Rectification1763857000000,
+  AuditChain1763857100000,
 ];
