@@ -5,15 +5,26 @@ import { LogNotificationAdapter, NotificationAdapter } from './notifications/ada
 import { createNotificationActivities } from './notifications/notifications';
 import { createCaseActivities } from './case/publish-case';
 import { createCommitmentActivities } from './commitment/commitment-activities';
-import { writeCommitmentCase } from './commitment/commitment-read-model';
+import { commitmentProcedure } from './commitment/commitment-read-model';
 import { createRepairActivities } from './repair/repair-activities';
-import { writeRepairCase } from './repair/repair-read-model';
+import { repairProcedure } from './repair/repair-read-model';
 import { createRectificationActivities } from './rectification/rectification-activities';
-import { writeRectificationCase } from './rectification/rectification-read-model';
-import { createObjectionActivities, writeObjectionCase } from './objection/objection-activities';
+import { rectificationProcedure } from './rectification/rectification-read-model';
+import { createObjectionActivities, objectionProcedure } from './objection/objection-activities';
 import { LocalSinkPlatformAdapter, PlatformAdapter } from './platform/adapters';
 import { createPlatformOutboxActivities } from './platform/push';
 import { createRegistryActivities } from './registry/registry-activities';
+
+/**
+ * The procedures on the case kit, each declared next to its read-model writer (writer, index
+ * mapping, workflow type, state query). A new procedure joins with its declaration here.
+ */
+export const CASE_PROCEDURES = [
+  objectionProcedure,
+  commitmentProcedure,
+  repairProcedure,
+  rectificationProcedure,
+] as const;
 
 /** What activity implementations need from the outside world. */
 export interface ActivityDeps {
@@ -46,16 +57,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createCommitmentActivities({ dataSource: deps.dataSource }),
     ...createRepairActivities({ dataSource: deps.dataSource }),
     ...createRectificationActivities({ dataSource: deps.dataSource }),
-    // The case kit's read models, one writer per procedure.
-    ...createCaseActivities({
-      dataSource: deps.dataSource,
-      writers: {
-        objection: writeObjectionCase,
-        commitment: writeCommitmentCase,
-        repair: writeRepairCase,
-        rectification: writeRectificationCase,
-      },
-    }),
+    // The case kit's read models and the supervision index, as each procedure declares them.
+    ...createCaseActivities({ dataSource: deps.dataSource, procedures: CASE_PROCEDURES }),
   };
 }
 

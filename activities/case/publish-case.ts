@@ -1,8 +1,28 @@
+import type { QueryDefinition } from '@temporalio/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseActivities, PublishCaseInput, TimelineEntry } from '../../workflows/case/types';
+import { upsertCaseIndex, type CaseIndexMapping } from './case-index';
 
 /** Writes one procedure's read model in the given transaction; idempotent, newest revision wins. */
 export type CaseReadModelWriter = (tx: EntityManager, input: PublishCaseInput) => Promise<void>;
+
+/**
+ * A procedure on the case kit, as it declares itself next to its read-model writer: its
+ * workflow type and state query (the index's rebuild lists and asks its workflows), its writer,
+ * and its mapping to the supervision board's index. A procedure joins by this declaration and
+ * one line in activities/index.ts (`CASE_PROCEDURES`); the board is not edited.
+ */
+export interface CaseProcedure<V = never> {
+  procedure: string;
+  /** The procedure's Chinese name (督查 board, exports). */
+  name: string;
+  workflowType: string;
+  /** Answers the case's state (with its timeline); the rebuild maps it like a published view. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  stateQuery: QueryDefinition<any, []>;
+  write: CaseReadModelWriter;
+  index: CaseIndexMapping<V>;
+}
 
 export class UnknownProcedureError extends Error {
   constructor(procedure: string) {
@@ -13,18 +33,23 @@ export class UnknownProcedureError extends Error {
 
 /**
  * The case kit's publication (`publishCase`): one activity for every procedure, which hands the
- * newest view and the new timeline entries to the procedure's writer in one transaction. A
- * procedure joins by adding its writer in activities/index.ts.
+ * newest view and the new timeline entries to the procedure's writer and writes the view's
+ * entry of the supervision index (`case_index`), in one transaction.
  */
 export function createCaseActivities(deps: {
   dataSource: DataSource;
-  writers: Record<string, CaseReadModelWriter>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  procedures: readonly CaseProcedure<any>[];
 }): CaseActivities {
+  const byName = new Map(deps.procedures.map((p) => [p.procedure, p]));
   return {
     async publishCase(input: PublishCaseInput): Promise<void> {
-      const writer = deps.writers[input.procedure];
-      if (!writer) throw new UnknownProcedureError(input.procedure);
-      await deps.dataSource.transaction((tx) => writer(tx, input));
+      const procedure = byName.get(input.procedure);
+      if (!procedure) throw new UnknownProcedureError(input.procedure);
+      await deps.dataSource.transaction(async (tx) => {
+        await procedure.write(tx, input);
+        await upsertCaseIndex(tx, procedure.index(input.view));
+      });
     },
   };
 }

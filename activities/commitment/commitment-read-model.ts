@@ -1,7 +1,18 @@
 import type { PublishCaseInput } from '../../workflows/case/types';
 import { nextDeadline } from '../../workflows/commitment/next-deadline';
-import { COMMITMENT_ENDED, type CommitmentView } from '../../workflows/commitment/types';
-import { appendTimeline, upsertCaseRow, type CaseReadModelWriter } from '../case/publish-case';
+import { commitmentStateQuery } from '../../workflows/commitment/messages';
+import {
+  COMMITMENT_ENDED,
+  COMMITMENT_STATUS_NAMES_ZH,
+  type CommitmentView,
+} from '../../workflows/commitment/types';
+import { indexClosedSteps, indexInstant, indexStep, type CaseIndexMapping } from '../case/case-index';
+import {
+  appendTimeline,
+  upsertCaseRow,
+  type CaseProcedure,
+  type CaseReadModelWriter,
+} from '../case/publish-case';
 
 /** An ISO instant, or null for an absent or empty one (a deadline not planned yet has due ''). */
 const instant = (value: string | undefined): string | null => (value ? value : null);
@@ -80,4 +91,51 @@ export const writeCommitmentCase: CaseReadModelWriter = async (tx, input: Publis
   }
   // The timeline is append-only (trigger): entries already stored are left alone.
   await appendTimeline(tx, 'commitment_event', input.caseId, input.entries);
+};
+
+/** Names of the commitment's steps (item-N, verify, report-N, validity), as the case kit runs them. */
+function commitmentStepName(v: CommitmentView, step: string): string {
+  const [kind, no] = step.split('-');
+  if (kind === 'item') return `补交材料：${v.items.find((i) => String(i.no) === no)?.name ?? `第${no}项`}`;
+  if (kind === 'report') return `违诺线索核实（第${no}条）`;
+  if (step === 'verify') return '事后核查';
+  if (step === 'validity') return '承诺有效期';
+  return step;
+}
+
+/**
+ * The commitment's entry of the supervision index: the accepting department runs it; its
+ * current step is the earliest open deadline (an item, the verification, a reported breach).
+ */
+export const indexCommitmentCase: CaseIndexMapping<CommitmentView> = (v) => {
+  const ended = v.closedAt !== undefined || COMMITMENT_ENDED.includes(v.status);
+  const name = (step: string) => commitmentStepName(v, step);
+  return {
+    procedure: 'commitment',
+    caseId: v.caseId,
+    caseNo: v.caseNo,
+    jurisdiction: v.jurisdiction,
+    officeDepartment: v.department,
+    providerDepartment: null,
+    status: v.status,
+    statusName: COMMITMENT_STATUS_NAMES_ZH[v.status],
+    currentStep: ended ? null : indexStep(nextDeadline(v), name),
+    overdue: v.overdue,
+    escalationLevel: v.escalationLevel,
+    receivedAt: v.signedAt,
+    closedAt: indexInstant(v.closedAt),
+    caseDueAt: null,
+    closedSteps: indexClosedSteps(v, name),
+    revision: v.revision,
+  };
+};
+
+/** The commitment procedure on the case kit (see CaseProcedure). */
+export const commitmentProcedure: CaseProcedure<CommitmentView> = {
+  procedure: 'commitment',
+  name: '信用承诺',
+  workflowType: 'commitment',
+  stateQuery: commitmentStateQuery,
+  write: writeCommitmentCase,
+  index: indexCommitmentCase,
 };

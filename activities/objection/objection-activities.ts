@@ -5,8 +5,16 @@ import type {
 } from '../../workflows/objection/activities-contract';
 import { providerOf } from '../../workflows/objection/notices';
 import type { PublishCaseInput } from '../../workflows/case/types';
-import type { ObjectionView } from '../../workflows/objection/state';
-import { appendTimeline, upsertCaseRow, type CaseReadModelWriter } from '../case/publish-case';
+import { objectionStateQuery } from '../../workflows/objection/messages';
+import { STEP_NAMES_ZH, type ObjectionStepName, type ObjectionView } from '../../workflows/objection/state';
+import { STATUS_NAMES_ZH } from '../../workflows/objection/types';
+import { indexClosedSteps, indexInstant, indexStep, type CaseIndexMapping } from '../case/case-index';
+import {
+  appendTimeline,
+  upsertCaseRow,
+  type CaseProcedure,
+  type CaseReadModelWriter,
+} from '../case/publish-case';
 import type { NotifyInput, NotifyResult } from '../notifications/notifications';
 
 export interface ObjectionActivityDeps {
@@ -77,6 +85,41 @@ export const writeObjectionCase: CaseReadModelWriter = async (tx, input: Publish
   await upsertCaseRow(tx, 'objection_case', columns, INTAKE_COLUMNS);
   // The timeline is append-only (trigger): entries already stored are left alone.
   await appendTimeline(tx, 'objection_event', input.caseId, input.entries);
+};
+
+const stepName = (step: string) => STEP_NAMES_ZH[step as ObjectionStepName] ?? step;
+
+/**
+ * The objection's entry of the supervision index: the office runs it, the provider verifies
+ * (谁认定、谁核查), the policy may set a limit for the whole case (叶县 5, 新郑 12 working days).
+ */
+export const indexObjectionCase: CaseIndexMapping<ObjectionView> = (v) => ({
+  procedure: 'objection',
+  caseId: v.caseId,
+  caseNo: v.caseNo,
+  jurisdiction: v.jurisdiction,
+  officeDepartment: v.officeDepartment,
+  providerDepartment: v.providerDepartment,
+  status: v.status,
+  statusName: STATUS_NAMES_ZH[v.status],
+  currentStep: v.closedAt ? null : indexStep(v.step, stepName),
+  overdue: v.overdue,
+  escalationLevel: v.escalationLevel,
+  receivedAt: v.receivedAt,
+  closedAt: indexInstant(v.closedAt),
+  caseDueAt: indexInstant(v.caseDue),
+  closedSteps: indexClosedSteps(v, stepName),
+  revision: v.revision,
+});
+
+/** The objection procedure on the case kit (see CaseProcedure). */
+export const objectionProcedure: CaseProcedure<ObjectionView> = {
+  procedure: 'objection',
+  name: '异议处理',
+  workflowType: 'objection',
+  stateQuery: objectionStateQuery,
+  write: writeObjectionCase,
+  index: indexObjectionCase,
 };
 
 /** The 恢复信誉 task (ObjectionActivities), idempotent under activity retries. */

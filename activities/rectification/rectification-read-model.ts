@@ -1,7 +1,20 @@
 import type { PublishCaseInput } from '../../workflows/case/types';
 import { currentTermDue, nextDeadline } from '../../workflows/rectification/rules';
-import { RECTIFICATION_ENDED, type RectificationView } from '../../workflows/rectification/types';
-import { appendTimeline, upsertCaseRow, type CaseReadModelWriter } from '../case/publish-case';
+import { rectificationStateQuery } from '../../workflows/rectification/messages';
+import {
+  INTERVIEW_KIND_NAMES_ZH,
+  RECTIFICATION_ENDED,
+  RECTIFICATION_STATUS_NAMES_ZH,
+  type InterviewKind,
+  type RectificationView,
+} from '../../workflows/rectification/types';
+import { indexClosedSteps, indexInstant, indexStep, type CaseIndexMapping } from '../case/case-index';
+import {
+  appendTimeline,
+  upsertCaseRow,
+  type CaseProcedure,
+  type CaseReadModelWriter,
+} from '../case/publish-case';
 
 /** An ISO instant, or null for an absent or empty one (a deadline not planned yet has due ''). */
 const instant = (value: string | undefined): string | null => value || null;
@@ -48,4 +61,53 @@ const INTAKE_COLUMNS = new Set(['id', 'case_no', 'created_by', 'started_at']);
 export const writeRectificationCase: CaseReadModelWriter = async (tx, input: PublishCaseInput) => {
   await upsertCaseRow(tx, 'rectification_case', caseColumns(input.view as RectificationView), INTAKE_COLUMNS);
   await appendTimeline(tx, 'rectification_event', input.caseId, input.entries);
+};
+
+/** Names of the rectification's steps (term-N, verify-N, schedule-K, record-K-N, confirm). */
+function rectificationStepName(step: string): string {
+  const [kind, a] = step.split('-');
+  const interview = INTERVIEW_KIND_NAMES_ZH[a as InterviewKind];
+  if (kind === 'term') return '整改期限';
+  if (kind === 'verify') return `核实整改情况（第${a}次报告）`;
+  if (kind === 'schedule' && interview) return `安排${interview}`;
+  if (kind === 'record' && interview) return `登记${interview}情况`;
+  if (step === 'confirm') return '确认后续措施';
+  return step;
+}
+
+/**
+ * The rectification's entry of the supervision index: the identifying department orders,
+ * verifies and holds the interviews; the current step is the earliest open deadline (the
+ * subject's term included: a party's own time, which does not count against the department).
+ */
+export const indexRectificationCase: CaseIndexMapping<RectificationView> = (v) => {
+  const ended = RECTIFICATION_ENDED.includes(v.status);
+  return {
+    procedure: 'rectification',
+    caseId: v.caseId,
+    caseNo: v.caseNo,
+    jurisdiction: v.jurisdiction,
+    officeDepartment: v.department,
+    providerDepartment: v.department,
+    status: v.status,
+    statusName: RECTIFICATION_STATUS_NAMES_ZH[v.status],
+    currentStep: ended ? null : indexStep(nextDeadline(v), rectificationStepName),
+    overdue: v.overdue,
+    escalationLevel: v.escalationLevel,
+    receivedAt: v.startedAt,
+    closedAt: indexInstant(v.closedAt),
+    caseDueAt: null,
+    closedSteps: indexClosedSteps(v, rectificationStepName),
+    revision: v.revision,
+  };
+};
+
+/** The rectification procedure on the case kit (see CaseProcedure). */
+export const rectificationProcedure: CaseProcedure<RectificationView> = {
+  procedure: 'rectification',
+  name: '限期整改、约谈',
+  workflowType: 'rectification',
+  stateQuery: rectificationStateQuery,
+  write: writeRectificationCase,
+  index: indexRectificationCase,
 };

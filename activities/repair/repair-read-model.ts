@@ -1,6 +1,13 @@
 import type { PublishCaseInput } from '../../workflows/case/types';
-import type { RepairView } from '../../workflows/repair/types';
-import { appendTimeline, upsertCaseRow, type CaseReadModelWriter } from '../case/publish-case';
+import { repairStateQuery } from '../../workflows/repair/messages';
+import { REPAIR_ENDED, REPAIR_STATUS_NAMES_ZH, type RepairView } from '../../workflows/repair/types';
+import { indexClosedSteps, indexInstant, indexStep, type CaseIndexMapping } from '../case/case-index';
+import {
+  appendTimeline,
+  upsertCaseRow,
+  type CaseProcedure,
+  type CaseReadModelWriter,
+} from '../case/publish-case';
 
 const instant = (value: string | undefined): string | null => (value ? value : null);
 
@@ -48,4 +55,48 @@ export const writeRepairCase: CaseReadModelWriter = async (tx, input: PublishCas
   const columns = caseColumns(input.view as RepairView);
   await upsertCaseRow(tx, 'repair_case', columns, INTAKE_COLUMNS);
   await appendTimeline(tx, 'repair_event', input.caseId, input.entries);
+};
+
+const REPAIR_STEP_NAMES: Record<string, string> = {
+  materials: '补正材料',
+  accept: '受理',
+  decide: '认定部门审核决定',
+};
+const repairStepName = (step: string) => REPAIR_STEP_NAMES[step] ?? step;
+
+/**
+ * The repair's entry of the supervision index: the office registers and accepts, the record's
+ * identifying department decides (谁认定、谁修复). An approved repair waiting on its commitment
+ * has no step of its own.
+ */
+export const indexRepairCase: CaseIndexMapping<RepairView> = (v) => {
+  const open = v.closedAt === undefined && !REPAIR_ENDED.includes(v.status) && v.status !== 'approved';
+  return {
+    procedure: 'repair',
+    caseId: v.caseId,
+    caseNo: v.caseNo,
+    jurisdiction: v.jurisdiction,
+    officeDepartment: v.office,
+    providerDepartment: v.record.department,
+    status: v.status,
+    statusName: REPAIR_STATUS_NAMES_ZH[v.status],
+    currentStep: open ? indexStep(v.step, repairStepName) : null,
+    overdue: v.overdue,
+    escalationLevel: v.escalationLevel,
+    receivedAt: v.receivedAt,
+    closedAt: indexInstant(v.closedAt),
+    caseDueAt: null,
+    closedSteps: indexClosedSteps(v, repairStepName),
+    revision: v.revision,
+  };
+};
+
+/** The repair procedure on the case kit (see CaseProcedure); its workflow type is `creditRepair`. */
+export const repairProcedure: CaseProcedure<RepairView> = {
+  procedure: 'repair',
+  name: '信用修复',
+  workflowType: 'creditRepair',
+  stateQuery: repairStateQuery,
+  write: writeRepairCase,
+  index: indexRepairCase,
 };

@@ -22,6 +22,7 @@ import { ObjectionsModule } from './objections/objections.module';
 import { RectificationsModule } from './rectifications/rectifications.module';
 import { RegistryModule } from './registry/registry.module';
 import { RepairsModule } from './repairs/repairs.module';
+import { SupervisionModule } from './supervision/supervision.module';
 
 /** Process-wide providers: configuration, Temporal client, worker status, token service. */
 @Global()
@@ -60,6 +61,7 @@ export class AppModule implements NestModule {
         CommitmentsModule,
         RectificationsModule,
         RepairsModule,
+        SupervisionModule,
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [

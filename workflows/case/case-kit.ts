@@ -29,6 +29,7 @@ import type {
   CaseActivities,
   CaseBase,
   CaseView,
+  ClosedStep,
   EscalationLevel,
   Milestone,
   StepDeadline,
@@ -482,10 +483,35 @@ export class CaseKit<S extends CaseBase, Action extends string> {
     );
     this.clocks.set(spec.key, entry);
     void entry.timer.done.then(
-      () => this.clockEnded(spec.key, entry),
+      () => {
+        this.stepClosed(spec, entry.deadline);
+        this.clockEnded(spec.key, entry);
+      },
       () => this.clockEnded(spec.key, entry),
     );
     return entry.timer;
+  }
+
+  /** Keeps a done step on the case with whether it met its limit (the supervisor's figures). */
+  private stepClosed<Step extends string>(
+    spec: StepSpec<Step>,
+    deadline: StepDeadline<Step> | undefined,
+  ): void {
+    const closedAt = new Date().toISOString();
+    const due = deadline?.due ?? '';
+    const closed: ClosedStep = {
+      step: spec.key,
+      ...(spec.name ? { name: spec.name } : {}),
+      department: spec.department,
+      assignee: spec.assignee,
+      startedAt: spec.startsAt,
+      due,
+      closedAt,
+      metLimit: deadline?.overdueAt === undefined && (due === '' || Date.parse(closedAt) <= Date.parse(due)),
+      escalates: spec.escalation !== undefined,
+      escalationLevel: deadline?.escalationLevel ?? 0,
+    };
+    (this.s.closedSteps ??= []).push(closed);
   }
 
   private clockEnded(key: string, entry: object): void {

@@ -53,6 +53,27 @@ export interface TimelineEntry<Kind extends string = string> {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * A step whose clock has ended because the step was done (or the case moved past it), as the
+ * supervisor's figures read it: when it closed and whether that was within its limit.
+ */
+export interface ClosedStep {
+  step: string;
+  /** The step's Chinese name (absent for the whole case's limit). */
+  name?: string;
+  department: string;
+  assignee: string;
+  startedAt: string;
+  /** The due instant in force when it closed; empty when the step never had a plan of its own. */
+  due: string;
+  closedAt: string;
+  /** Closed by its due time and never overdue. */
+  metLimit: boolean;
+  /** Staff steps (with escalation) count for the department; a party's own time does not. */
+  escalates: boolean;
+  escalationLevel: EscalationLevel;
+}
+
 /** The fields the kit itself reads and writes on a procedure's case state. */
 export interface CaseBase<Status extends string = string, Kind extends string = string> {
   caseId: string;
@@ -65,6 +86,11 @@ export interface CaseBase<Status extends string = string, Kind extends string = 
   overdue: boolean;
   /** Highest escalation the case has reached. */
   escalationLevel: EscalationLevel;
+  /**
+   * Steps closed so far, in order (written by the kit when a step's clock ends; absent on cases
+   * whose earlier steps closed before the kit kept them).
+   */
+  closedSteps?: ClosedStep[];
   timeline: TimelineEntry<Kind>[];
 }
 

@@ -1,6 +1,7 @@
 import type { ClockStop } from '../calendar/types';
 import type {
   CaseView,
+  ClosedStep,
   EscalationLevel,
   StepDeadline as KitStepDeadline,
   TimelineEntry as KitTimelineEntry,
@@ -99,6 +100,8 @@ export interface ObjectionSnapshot {
   overdue: boolean;
   /** Highest escalation the case has reached. */
   escalationLevel: EscalationLevel;
+  /** Steps closed so far and whether each met its limit (kept by the case kit). */
+  closedSteps?: ClosedStep[];
   /** 补正 intervals during which time limits do not run. */
   clockStops: ClockStop[];
   /** Open 补正 request. */

@@ -1,4 +1,5 @@
 import { AuditChainHead, AuditEvent } from './audit-event.entity';
+import { CaseIndexRow } from './case/case-index.entity';
 import { CommitmentCase, CommitmentEvent, CommitmentItem } from './commitment';
 import { RepairCase, RepairEvent } from './repair';
 import { RectificationCase, RectificationEvent } from './rectification';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   RectificationCase,
   RectificationEvent,
   OpenDeadline,
+  CaseIndexRow,
   ...REGISTRY_ENTITIES,
 ];
 
@@ -36,6 +38,7 @@ export {
   AuditChainHead,
   AuditEvent,
   CalendarYearVersion,
+  CaseIndexRow,
   CommitmentCase,
   CommitmentEvent,
   CommitmentItem,

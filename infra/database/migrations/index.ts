@@ -11,6 +11,7 @@ import { Repair1763856900000 } from './1763856900000-repair';
 import { ListExit1763856950000 } from './1763856950000-list-exit';
 import { Rectification1763857000000 } from './1763857000000-rectification';
 import { AuditChain1763857100000 } from './1763857100000-audit-chain';
+import { CaseIndex1763857200000 } from './1763857200000-case-index';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   ListExit1763856950000,
   Rectification1763857000000,
   AuditChain1763857100000,
+  CaseIndex1763857200000,
 ];

@@ -1,0 +1,104 @@
+import {
+  addWorkingDays,
+  shanghaiDate,
+  workingDaysBetween,
+  type CalendarData,
+} from '../../../workflows/calendar';
+
+/**
+ * The board's figures as pure functions over index rows and the working-day calendar in force
+ * (workflows/calendar: Asia/Shanghai, holidays and make-up days from the calendar store).
+ */
+
+/** What the figures read of a `case_index` row. */
+export interface FigureRow {
+  procedure: string;
+  departments: string[];
+  status: string;
+  statusName: string;
+  stepDueAt: Date | null;
+  caseDueAt: Date | null;
+  overdue: boolean;
+  escalationLevel: number;
+  receivedAt: Date;
+  closedAt: Date | null;
+  metLimit: boolean | null;
+}
+
+/** Calendar years the figures need: from the earliest instant's year to the year after the last. */
+export function yearsOf(instants: (Date | string | null | undefined)[]): number[] {
+  const years = instants
+    .filter((i): i is Date | string => !!i)
+    .map((i) => Number(shanghaiDate(typeof i === 'string' ? i : i.toISOString()).slice(0, 4)));
+  if (years.length === 0) return [];
+  const first = Math.min(...years);
+  const last = Math.max(...years) + 1;
+  return Array.from({ length: last - first + 1 }, (_, k) => first + k);
+}
+
+const iso = (d: Date | string) => (typeof d === 'string' ? d : d.toISOString());
+
+/** Working days after `from` up to the Beijing day of `to` (0 on the same day). */
+export function workingDays(from: Date | string, to: Date | string, calendar: CalendarData): number {
+  return workingDaysBetween(iso(from), iso(to), calendar).workingDays;
+}
+
+/** The due instant N working days after `at` (end of that Beijing day). */
+export function dueAfter(at: string, n: number, calendar: CalendarData): string {
+  return addWorkingDays(at, n, calendar).due;
+}
+
+/**
+ * How many working days an overdue case is over at `at`: from its current step's due time, or the
+ * whole case's when that is the one passed; 0 on the day it fell due.
+ */
+export function workingDaysOver(row: FigureRow, at: string, calendar: CalendarData): number | null {
+  if (row.closedAt || !row.overdue) return null;
+  const passed = [row.stepDueAt, row.caseDueAt]
+    .filter((d): d is Date => !!d && d.getTime() < Date.parse(at))
+    .sort((a, b) => a.getTime() - b.getTime())[0];
+  return passed ? Math.max(0, workingDays(passed, at, calendar)) : 0;
+}
+
+/** Working days left at `at` to the current step's due time (negative once passed). */
+export function workingDaysLeft(row: FigureRow, at: string, calendar: CalendarData): number | null {
+  if (row.closedAt || !row.stepDueAt) return null;
+  return workingDays(at, row.stepDueAt, calendar);
+}
+
+/** Age of a case in working days: received to closed, or to `at` while open. */
+export function ageInWorkingDays(row: FigureRow, at: string, calendar: CalendarData): number {
+  return workingDays(row.receivedAt, row.closedAt ?? at, calendar);
+}
+
+/** Ageing buckets of open cases, in working days since receipt. */
+export const AGEING_BUCKETS = [
+  { key: '0-5', name: '0–5个工作日', min: 0, max: 5 },
+  { key: '6-10', name: '6–10个工作日', min: 6, max: 10 },
+  { key: '11-20', name: '11–20个工作日', min: 11, max: 20 },
+  { key: '>20', name: '20个工作日以上', min: 21, max: Infinity },
+] as const;
+
+export function bucketOf(age: number): (typeof AGEING_BUCKETS)[number]['key'] {
+  return AGEING_BUCKETS.find((b) => age >= b.min && age <= b.max)!.key;
+}
+
+/** The median (mean of the middle two for an even count); null for none. */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/** The p-th percentile by nearest rank (the smallest value with at least p% at or below it). */
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  return v[Math.max(0, Math.ceil((p / 100) * v.length) - 1)];
+}
+
+/** On-time rate as a fraction with 4 decimals; null when nothing closed. */
+export function rate(part: number, whole: number): number | null {
+  return whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
+}

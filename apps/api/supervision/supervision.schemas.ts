@@ -1,0 +1,84 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { CASE_PROCEDURES } from '../../../activities';
+import { commaList, isoDate, isoInstant, paging, queryFlag, queryInt, text } from '../common/field-schemas';
+
+/**
+ * Queries of the supervision board (督查), validated at the edge with zod. Every figure is counted
+ * over the caller's scope (see SupervisionService); malformed input is a 400 VALIDATION_FAILED.
+ */
+
+/** The procedures on the case kit, as they declared themselves (activities/index.ts). */
+export const PROCEDURES = CASE_PROCEDURES.map((p) => p.procedure) as [string, ...string[]];
+
+const STATUS_TOKEN = /^[a-z][a-z-]*$/;
+
+/** Filters every board figure takes. */
+const boardFilters = {
+  procedure: commaList(PROCEDURES).optional(),
+  /** Status keys of the procedures (`forwarded`, `tracking` …), comma-separated. */
+  status: z
+    .string()
+    .transform((s, ctx) => {
+      const parts = s.split(',').map((p) => p.trim());
+      if (parts.length > 30 || parts.some((p) => !STATUS_TOKEN.test(p))) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: '状态应为程序的状态代码（小写字母和连字符），多个用逗号分隔，最多 30 个',
+          params: { code: 'invalid_status' },
+        });
+        return z.NEVER;
+      }
+      return parts;
+    })
+    .describe('Comma list of status keys, e.g. forwarded,tracking')
+    .optional(),
+  /** A department involved in the case (its office, provider or a step's). */
+  department: text(200).optional(),
+  /** Narrows an all-jurisdiction scope (admin supervisor) or a supervisor's own. */
+  jurisdiction: text(100).optional(),
+  /** The instant working days are counted at (default: now). */
+  at: isoInstant().optional(),
+};
+
+export const boardQuerySchema = z.object(boardFilters).strict();
+export type BoardQuery = z.infer<typeof boardQuerySchema>;
+export class BoardQueryDto extends createZodDto(boardQuerySchema) {}
+
+/** The case list (and its export): the board's filters, overdue and due within N working days. */
+const caseFilters = {
+  ...boardFilters,
+  overdue: queryFlag().optional(),
+  dueWithin: queryInt(0, 250)
+    .optional()
+    .describe('Open cases whose current step falls due within this many working days'),
+};
+
+export const caseListQuerySchema = z.object({ ...caseFilters, ...paging }).strict();
+export type CaseListQuery = z.infer<typeof caseListQuerySchema>;
+export class CaseListQueryDto extends createZodDto(caseListQuerySchema) {}
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const caseExportQuerySchema = z.object({ ...caseFilters, format: z.enum(EXPORT_FORMATS) }).strict();
+export type CaseExportQuery = z.infer<typeof caseExportQuerySchema>;
+export class CaseExportQueryDto extends createZodDto(caseExportQuerySchema) {}
+
+export const dueSoonQuerySchema = z
+  .object({ ...boardFilters, dueWithin: queryInt(0, 250).default(3) })
+  .strict();
+export type DueSoonQuery = z.infer<typeof dueSoonQuerySchema>;
+export class DueSoonQueryDto extends createZodDto(dueSoonQuerySchema) {}
+
+/** Per department and period: cases closed from `from` to `to` (Beijing dates, both included). */
+export const periodQuerySchema = z
+  .object({ ...boardFilters, from: isoDate(), to: isoDate() })
+  .strict()
+  .refine((q) => q.from <= q.to, {
+    path: ['to'],
+    message: '截止日期不能早于起始日期',
+    params: { code: 'period_reversed' },
+  });
+export type PeriodQuery = z.infer<typeof periodQuerySchema>;
+export class PeriodQueryDto extends createZodDto(periodQuerySchema) {}

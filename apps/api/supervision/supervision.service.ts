@@ -1,0 +1,364 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { CASE_PROCEDURES } from '../../../activities';
+import { CalendarStore } from '../../../activities/calendar/calendar-store';
+import { CaseIndexRow } from '../../../infra/database/entities/case/case-index.entity';
+import type { CalendarData } from '../../../workflows/calendar';
+import type { Principal } from '../auth/roles';
+import { pageOf } from '../cases/case-listing';
+import { scopeCondition, scopeOf } from '../cases/case-scope';
+import {
+  AGEING_BUCKETS,
+  ageInWorkingDays,
+  bucketOf,
+  dueAfter,
+  median,
+  percentile,
+  rate,
+  workingDays,
+  workingDaysLeft,
+  workingDaysOver,
+  yearsOf,
+} from './supervision-figures';
+import type {
+  BoardQuery,
+  CaseExportQuery,
+  CaseListQuery,
+  DueSoonQuery,
+  PeriodQuery,
+} from './supervision.schemas';
+
+/** The index's departments matched against the caller's scope (see case-scope.ts). */
+const SCOPE_COLUMNS = {
+  officeDepartment: 'c.office_department',
+  providerDepartment: 'c.provider_department',
+};
+
+/** Escalation levels of the case kit, as supervisors name them. */
+export const ESCALATION_NAMES: Record<1 | 2, string> = { 1: '督办（一级）', 2: '升级督办（二级）' };
+
+const PROCEDURE_NAMES: Record<string, string> = Object.fromEntries(
+  CASE_PROCEDURES.map((p) => [p.procedure, p.name]),
+);
+
+/** Most rows an export holds (a list beyond that is narrowed by its filters). */
+export const EXPORT_MAX_ROWS = 20_000;
+
+/** One case of a board list. */
+export interface BoardCase {
+  procedure: string;
+  procedureName: string;
+  caseId: string;
+  caseNo: string;
+  jurisdiction: string;
+  officeDepartment: string;
+  providerDepartment: string | null;
+  departments: string[];
+  status: string;
+  statusName: string;
+  currentStep: string | null;
+  currentStepName: string | null;
+  currentStepDepartment: string | null;
+  stepDueAt: string | null;
+  caseDueAt: string | null;
+  overdue: boolean;
+  workingDaysOver: number | null;
+  workingDaysLeft: number | null;
+  escalationLevel: number;
+  receivedAt: string;
+  closedAt: string | null;
+  /** Working days from receipt to closing, or to now while open. */
+  ageWorkingDays: number;
+  metLimit: boolean | null;
+  closedSteps: CaseIndexRow['closedSteps'];
+  revision: number;
+}
+
+/**
+ * The supervision board (督查) over every procedure's cases, from `case_index`. Every figure is
+ * counted within the caller's scope (scopeOf/scopeCondition, as for the procedures' listings): a
+ * supervisor its jurisdiction (an admin supervisor without one every jurisdiction), a
+ * caseworker the cases its department runs, a provider those on its department's records.
+ * Working days are counted on the calendar in force (CalendarStore), in Asia/Shanghai.
+ */
+@Injectable()
+export class SupervisionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly calendars: CalendarStore,
+  ) {}
+
+  private filtered(
+    principal: Principal,
+    query: Pick<BoardQuery, 'procedure' | 'status' | 'department' | 'jurisdiction'>,
+  ): SelectQueryBuilder<CaseIndexRow> {
+    const scope = scopeCondition(scopeOf(principal), SCOPE_COLUMNS);
+    const qb = this.dataSource
+      .getRepository(CaseIndexRow)
+      .createQueryBuilder('c')
+      .where(scope.sql, scope.params);
+    if (query.procedure) qb.andWhere('c.procedure IN (:...procedure)', { procedure: query.procedure });
+    if (query.status) qb.andWhere('c.status IN (:...status)', { status: query.status });
+    if (query.department) qb.andWhere(':department = ANY(c.departments)', { department: query.department });
+    if (query.jurisdiction)
+      qb.andWhere('c.jurisdiction = :jurisdiction', { jurisdiction: query.jurisdiction });
+    return qb;
+  }
+
+  private open(qb: SelectQueryBuilder<CaseIndexRow>) {
+    return qb.andWhere('c.closed_at IS NULL');
+  }
+
+  private calendarFor(rows: CaseIndexRow[], at: string, extra: string[] = []): Promise<CalendarData> {
+    const years = yearsOf([
+      at,
+      ...extra,
+      ...rows.flatMap((r) => [r.receivedAt, r.closedAt, r.stepDueAt, r.caseDueAt]),
+    ]);
+    return this.calendars.calendarFor(years);
+  }
+
+  /** The case list's filters beyond the board's: overdue, due within N working days of `at`. */
+  private async listed(principal: Principal, query: Omit<CaseListQuery, 'page' | 'pageSize'>, at: string) {
+    const qb = this.filtered(principal, query);
+    if (query.overdue === true) this.open(qb).andWhere('c.overdue');
+    if (query.overdue === false) qb.andWhere('NOT (c.closed_at IS NULL AND c.overdue)');
+    let calendar: CalendarData | undefined;
+    if (query.dueWithin !== undefined) {
+      calendar = await this.calendars.calendarFor(yearsOf([at, dueAfterBound(at, query.dueWithin)]));
+      this.open(qb).andWhere('c.step_due_at >= :at AND c.step_due_at <= :until', {
+        at,
+        until: dueAfter(at, query.dueWithin, calendar),
+      });
+    }
+    return qb
+      .orderBy('c.overdue', 'DESC')
+      .addOrderBy('c.step_due_at', 'ASC', 'NULLS LAST')
+      .addOrderBy('c.received_at', 'ASC')
+      .addOrderBy('c.case_id', 'ASC');
+  }
+
+  private item(row: CaseIndexRow, at: string, calendar: CalendarData): BoardCase {
+    return {
+      procedure: row.procedure,
+      procedureName: PROCEDURE_NAMES[row.procedure] ?? row.procedure,
+      caseId: row.caseId,
+      caseNo: row.caseNo,
+      jurisdiction: row.jurisdiction,
+      officeDepartment: row.officeDepartment,
+      providerDepartment: row.providerDepartment,
+      departments: row.departments,
+      status: row.status,
+      statusName: row.statusName,
+      currentStep: row.currentStep,
+      currentStepName: row.currentStepName,
+      currentStepDepartment: row.currentStepDepartment,
+      stepDueAt: row.stepDueAt?.toISOString() ?? null,
+      caseDueAt: row.caseDueAt?.toISOString() ?? null,
+      overdue: row.overdue && !row.closedAt,
+      workingDaysOver: workingDaysOver(row, at, calendar),
+      workingDaysLeft: workingDaysLeft(row, at, calendar),
+      escalationLevel: row.escalationLevel,
+      receivedAt: row.receivedAt.toISOString(),
+      closedAt: row.closedAt?.toISOString() ?? null,
+      ageWorkingDays: ageInWorkingDays(row, at, calendar),
+      metLimit: row.metLimit,
+      closedSteps: row.closedSteps,
+      revision: row.revision,
+    };
+  }
+
+  // ------------------------------------------------------------------ figures
+
+  /** Counts by procedure × department × status (a case counts for each department it involves). */
+  async counts(principal: Principal, query: BoardQuery) {
+    const rows = await this.filtered(principal, query).getMany();
+    const counts = new Map<
+      string,
+      { procedure: string; department: string; status: string; statusName: string; count: number }
+    >();
+    for (const row of rows) {
+      const departments = query.department ? [query.department] : row.departments;
+      for (const department of departments) {
+        const key = JSON.stringify([row.procedure, department, row.status]);
+        const c = counts.get(key) ?? {
+          procedure: row.procedure,
+          department,
+          status: row.status,
+          statusName: row.statusName,
+          count: 0,
+        };
+        c.count++;
+        counts.set(key, c);
+      }
+    }
+    const sorted = [...counts.values()].sort(
+      (a, b) =>
+        a.procedure.localeCompare(b.procedure) ||
+        a.department.localeCompare(b.department) ||
+        a.status.localeCompare(b.status),
+    );
+    return {
+      total: rows.length,
+      open: rows.filter((r) => !r.closedAt).length,
+      counts: sorted.map((c) => ({ ...c, procedureName: PROCEDURE_NAMES[c.procedure] ?? c.procedure })),
+    };
+  }
+
+  /** Open overdue cases with the working days they are over, most over first. */
+  async overdue(principal: Principal, query: BoardQuery) {
+    const at = query.at ?? new Date().toISOString();
+    const rows = await this.open(this.filtered(principal, query)).andWhere('c.overdue').getMany();
+    const calendar = await this.calendarFor(rows, at);
+    const items = rows
+      .map((r) => this.item(r, at, calendar))
+      .sort(
+        (a, b) => (b.workingDaysOver ?? 0) - (a.workingDaysOver ?? 0) || a.caseNo.localeCompare(b.caseNo),
+      );
+    return { at, total: items.length, items };
+  }
+
+  /** Open cases whose current step falls due within N working days of `at` (not yet passed). */
+  async dueSoon(principal: Principal, query: DueSoonQuery) {
+    const at = query.at ?? new Date().toISOString();
+    const qb = await this.listed(principal, { ...query, dueWithin: query.dueWithin }, at);
+    const rows = await qb.getMany();
+    const calendar = await this.calendarFor(rows, at);
+    return {
+      at,
+      dueWithin: query.dueWithin,
+      until: dueAfter(at, query.dueWithin, calendar),
+      total: rows.length,
+      items: rows.map((r) => this.item(r, at, calendar)),
+    };
+  }
+
+  /** Open cases by working days since receipt, in buckets, overall and per procedure. */
+  async ageing(principal: Principal, query: BoardQuery) {
+    const at = query.at ?? new Date().toISOString();
+    const rows = await this.open(this.filtered(principal, query)).getMany();
+    const calendar = await this.calendarFor(rows, at);
+    const empty = () => Object.fromEntries(AGEING_BUCKETS.map((b) => [b.key, 0])) as Record<string, number>;
+    const all = empty();
+    const perProcedure = new Map<string, Record<string, number>>();
+    for (const row of rows) {
+      const bucket = bucketOf(ageInWorkingDays(row, at, calendar));
+      all[bucket]++;
+      const p = perProcedure.get(row.procedure) ?? empty();
+      p[bucket]++;
+      perProcedure.set(row.procedure, p);
+    }
+    const buckets = (counts: Record<string, number>) =>
+      AGEING_BUCKETS.map((b) => ({ bucket: b.key, name: b.name, count: counts[b.key] }));
+    return {
+      at,
+      total: rows.length,
+      buckets: buckets(all),
+      byProcedure: [...perProcedure.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([procedure, counts]) => ({
+          procedure,
+          procedureName: PROCEDURE_NAMES[procedure] ?? procedure,
+          buckets: buckets(counts),
+        })),
+    };
+  }
+
+  /** Open cases by the escalation they have reached (督办 level 1, 2), overall and per procedure. */
+  async escalations(principal: Principal, query: BoardQuery) {
+    const rows = await this.open(this.filtered(principal, query))
+      .andWhere('c.escalation_level > 0')
+      .select('c.procedure', 'procedure')
+      .addSelect('c.escalation_level', 'level')
+      .addSelect('COUNT(*)::int', 'count')
+      .groupBy('c.procedure')
+      .addGroupBy('c.escalation_level')
+      .orderBy('c.procedure')
+      .addOrderBy('c.escalation_level')
+      .getRawMany<{ procedure: string; level: 1 | 2; count: number }>();
+    const levels = ([1, 2] as const).map((level) => ({
+      level,
+      name: ESCALATION_NAMES[level],
+      count: rows.filter((r) => r.level === level).reduce((n, r) => n + r.count, 0),
+    }));
+    return {
+      total: levels.reduce((n, l) => n + l.count, 0),
+      levels,
+      byProcedure: rows.map((r) => ({
+        procedure: r.procedure,
+        procedureName: PROCEDURE_NAMES[r.procedure] ?? r.procedure,
+        level: r.level,
+        name: ESCALATION_NAMES[r.level],
+        count: r.count,
+      })),
+    };
+  }
+
+  /**
+   * Per department, the cases closed in the period (Beijing dates `from`–`to`, both included):
+   * how many, how many on time (every staff step and the case within its limit), the on-time
+   * rate, and the median and 90th percentile (nearest rank) of working days from receipt to closing.
+   */
+  async departments(principal: Principal, query: PeriodQuery) {
+    const rows = await this.filtered(principal, query)
+      .andWhere('c.closed_at >= :from AND c.closed_at < :toNext', {
+        from: `${query.from}T00:00:00+08:00`,
+        toNext: new Date(Date.parse(`${query.to}T00:00:00+08:00`) + 86_400_000).toISOString(),
+      })
+      .getMany();
+    const calendar = await this.calendarFor(rows, `${query.to}T00:00:00+08:00`);
+    const per = new Map<string, { closed: number; onTime: number; days: number[] }>();
+    for (const row of rows) {
+      const days = workingDays(row.receivedAt, row.closedAt!, calendar);
+      for (const department of query.department ? [query.department] : row.departments) {
+        const d = per.get(department) ?? { closed: 0, onTime: 0, days: [] };
+        d.closed++;
+        if (row.metLimit) d.onTime++;
+        d.days.push(days);
+        per.set(department, d);
+      }
+    }
+    return {
+      from: query.from,
+      to: query.to,
+      closed: rows.length,
+      departments: [...per.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([department, d]) => ({
+          department,
+          closed: d.closed,
+          closedOnTime: d.onTime,
+          onTimeRate: rate(d.onTime, d.closed),
+          medianWorkingDays: median(d.days),
+          p90WorkingDays: percentile(d.days, 90),
+        })),
+    };
+  }
+
+  /** The case list with the board's filters, one page. */
+  async cases(principal: Principal, query: CaseListQuery) {
+    const at = query.at ?? new Date().toISOString();
+    const qb = await this.listed(principal, query, at);
+    const page = await pageOf(qb, query, (row) => row);
+    const calendar = await this.calendarFor(page.items, at);
+    return { ...page, at, items: page.items.map((r) => this.item(r, at, calendar)) };
+  }
+
+  /** Every case of the list (for an export), at most EXPORT_MAX_ROWS. */
+  async allCases(principal: Principal, query: Omit<CaseExportQuery, 'format'>) {
+    const at = query.at ?? new Date().toISOString();
+    const qb = await this.listed(principal, query, at);
+    const rows = await qb.take(EXPORT_MAX_ROWS + 1).getMany();
+    const calendar = await this.calendarFor(rows, at);
+    return {
+      at,
+      truncated: rows.length > EXPORT_MAX_ROWS,
+      items: rows.slice(0, EXPORT_MAX_ROWS).map((r) => this.item(r, at, calendar)),
+    };
+  }
+}
+
+/** An instant a year after `at`: the calendar the due-within bound may reach. */
+function dueAfterBound(at: string, workingDays: number): string {
+  return new Date(Date.parse(at) + (workingDays / 200 + 1) * 366 * 86_400_000).toISOString();
+}
