@@ -135,7 +135,7 @@ describe('commitments API: roles and departments, supervisor listings, the signe
         .set(a.caseworker(OTHER_DEPARTMENT))
         .send(report)
         .expect(200);
-      expect(byOtherDepartment.body.reports).toMatchObject([
+      expect(byOtherDepartment.body.breachReports).toMatchObject([
         { no: 1, status: 'reported', reportedBy: `cw@${OTHER_DEPARTMENT}` },
       ]);
       // Only the accepting department decides on it.

@@ -48,7 +48,11 @@ describe('commitments API: signing each kind, the caseworker’s actions, idempo
         note: '原件已核验',
       }).expect(200);
       expect(supplied.body.status).toBe('in-force');
-      expect(supplied.body.items[0]).toMatchObject({ no: 1, suppliedAt: expect.any(String), late: false });
+      expect(supplied.body.items[0]).toMatchObject({
+        no: 1,
+        suppliedAt: expect.any(String),
+        state: 'supplied',
+      });
       // The answer's revision is in the read model: the next read sees it.
       const after = await a.detail(id);
       expect(after.items[0].state).toBe('supplied');
@@ -170,12 +174,12 @@ describe('commitments API: signing each kind, the caseworker’s actions, idempo
         { description: '群众举报该机构未按承诺配备护理人员', source: '投诉举报' },
         a.provider(),
       ).expect(200);
-      expect(reported.body.reports).toMatchObject([{ no: 1, status: 'reported', source: '投诉举报' }]);
+      expect(reported.body.breachReports).toMatchObject([{ no: 1, status: 'reported', source: '投诉举报' }]);
       const dismissed = await post(`${c.id}/breach-reports/1/decision`, {
         confirmed: false,
         reason: '经现场核实，护理人员配备符合承诺',
       }).expect(200);
-      expect(dismissed.body.reports[0]).toMatchObject({ status: 'dismissed' });
+      expect(dismissed.body.breachReports[0]).toMatchObject({ status: 'dismissed' });
       const twice = await post(`${c.id}/breach-reports/1/decision`, {
         confirmed: true,
         reason: '改判',

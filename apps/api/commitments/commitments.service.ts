@@ -17,6 +17,7 @@ import {
   COMMITMENT_KIND_NAMES_ZH,
   COMMITMENT_STATUS_NAMES_ZH,
   commitmentWorkflowId,
+  type BreachReport,
   type CommitmentStart,
   type CommitmentView,
 } from '../../../workflows/commitment/types';
@@ -36,7 +37,8 @@ import {
 } from '../cases/case-intake';
 import { beforeInstant, countsOf, pageOf } from '../cases/case-listing';
 import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } from '../cases/case-scope';
-import { runCaseUpdate, startCaseWorkflow, waitUntil } from '../cases/case-workflows';
+import { answerAfterUpdate } from '../cases/case-answers';
+import { startCaseWorkflow, waitUntil } from '../cases/case-workflows';
 import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import {
@@ -66,6 +68,11 @@ export type CreateCommitmentResult = {
 
 /** An update of the commitment workflow, typed by its input without the actor the service adds. */
 type CommitmentUpdate<Input> = UpdateDefinition<CommitmentView, [Input & { actor: string }]>;
+
+/** What an action answers: the case file, or for a reporter outside its scope the summary line. */
+type CommitmentAnswer =
+  | ReturnType<typeof commitmentDetail>
+  | (ReturnType<typeof commitmentSummary> & { breachReports: BreachReport[] });
 
 /**
  * The commitment procedure behind the API (信用承诺): signing (the case row first, then the
@@ -273,34 +280,48 @@ export class CommitmentsService {
     );
   }
 
-  /** Runs one of the department's updates; the workflow decides and answers with its view. */
+  /**
+   * Runs one of the department's updates; the workflow decides. Answers the case file as
+   * GET /api/commitments/:id reads it after the action (read-your-writes).
+   */
   async act<Input extends object>(
     principal: Principal,
     id: string,
     update: CommitmentUpdate<Input>,
     input: Input,
     idempotencyKey?: string,
-  ): Promise<CommitmentView> {
+  ): Promise<CommitmentAnswer> {
     const row = await this.forDepartment(principal, id);
-    return this.update(principal, row, update, input, idempotencyKey);
+    return this.update(principal, row, update, input, idempotencyKey, () => this.caseFile(id));
   }
 
   /**
    * A reported breach (违诺线索): any staff member of the commitment's jurisdiction may report one
    * (a supervisor without a jurisdiction claim, of every jurisdiction); elsewhere it does not exist.
+   * Answered with the case file when the reporter may read it, else with the case's summary line
+   * and the reporter's own reports.
    */
   async reportBreach(
     principal: Principal,
     id: string,
     input: { description: string; source?: string },
     idempotencyKey?: string,
-  ): Promise<CommitmentView> {
+  ): Promise<CommitmentAnswer> {
     const row = await this.repo().findOneBy({ id });
     const everywhere = principal.roles.includes('supervisor') && !principal.jurisdiction;
     if (!row || (!everywhere && requireClaim(principal, 'jurisdiction') !== row.jurisdiction)) {
       throw commitmentNotFound();
     }
-    return this.update(principal, row, reportBreachUpdate, input, idempotencyKey);
+    const readable = inScope(scopeOf(principal), {
+      jurisdiction: row.jurisdiction,
+      officeDepartment: row.department,
+    });
+    return this.update(principal, row, reportBreachUpdate, input, idempotencyKey, async () => {
+      if (readable) return this.caseFile(id);
+      const now = await this.repo().findOneByOrFail({ id });
+      const own = (now.snapshot?.reports ?? []).filter((r) => r.reportedBy === principal.sub);
+      return { ...commitmentSummary(now), breachReports: own };
+    });
   }
 
   private update<Input extends object>(
@@ -309,24 +330,29 @@ export class CommitmentsService {
     update: CommitmentUpdate<Input>,
     input: Input,
     idempotencyKey: string | undefined,
-  ): Promise<CommitmentView> {
+    read: () => Promise<CommitmentAnswer>,
+  ): Promise<CommitmentAnswer> {
     checkActionKey(idempotencyKey);
     // A repeated request (same key) is answered by Temporal with the first update's result.
     if (!idempotencyKey && COMMITMENT_ENDED.includes(row.status)) throw this.endedError(row);
-    return runCaseUpdate(this.temporal, {
-      workflowId: commitmentWorkflowId(row.id),
-      update,
-      input,
-      actor: principal.sub,
-      idempotencyKey,
-      repo: this.repo(),
-      caseId: row.id,
-      errors: {
-        refusals: COMMITMENT_REFUSALS,
-        failedCode: 'COMMITMENT_UPDATE_FAILED',
-        whenGone: async () => this.endedError(await this.repo().findOneByOrFail({ id: row.id })),
+    return answerAfterUpdate(
+      this.temporal,
+      {
+        workflowId: commitmentWorkflowId(row.id),
+        update,
+        input,
+        actor: principal.sub,
+        idempotencyKey,
+        repo: this.repo(),
+        caseId: row.id,
+        errors: {
+          refusals: COMMITMENT_REFUSALS,
+          failedCode: 'COMMITMENT_UPDATE_FAILED',
+          whenGone: async () => this.endedError(await this.repo().findOneByOrFail({ id: row.id })),
+        },
       },
-    });
+      read,
+    );
   }
 
   // ------------------------------------------------------------------ staff reads
@@ -339,6 +365,12 @@ export class CommitmentsService {
     ) {
       throw commitmentNotFound();
     }
+    return this.caseFile(id);
+  }
+
+  /** The case file of a commitment the caller may see (checked before): what detail() answers. */
+  private async caseFile(id: string) {
+    const row = await this.repo().findOneByOrFail({ id });
     const [items, events] = await Promise.all([
       this.dataSource.getRepository(CommitmentItem).find({ where: { caseId: id }, order: { no: 'ASC' } }),
       this.events(id),

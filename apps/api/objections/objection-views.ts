@@ -72,8 +72,12 @@ export function caseDetail(row: ObjectionCase, events: ObjectionEvent[]) {
       : null,
     escalations: timeline.filter((e) => ESCALATION_KINDS.includes(e.kind)),
     timeline,
+    // What the caseworker acts on next, drawn out of the snapshot as the other procedures' files do.
+    pendingMaterials: s?.pendingMaterials ?? null,
+    clockStops: s?.clockStops ?? [],
     reply: s?.reply ?? null,
     replyLetter: s?.replyLetter ?? null,
+    endReason: s?.endReason ?? null,
     restorationTaskId: s?.restorationTaskId ?? null,
   };
 }

@@ -47,11 +47,15 @@ import {
 } from '../cases/case-intake';
 import { beforeInstant, countsOf, pageOf } from '../cases/case-listing';
 import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } from '../cases/case-scope';
-import { runCaseUpdate, startCaseWorkflow, updateError } from '../cases/case-workflows';
+import { answerAfterUpdate, answerWhen } from '../cases/case-answers';
+import { startCaseWorkflow, updateError } from '../cases/case-workflows';
 import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import { applicantView, caseDetail, caseSummary } from './objection-views';
 import type { CountQuery, CreateObjectionBody, ListQuery } from './objections.schemas';
+
+/** How long the provider's reply waits for the case workflow to apply it (usually well under 1 s). */
+const REPLY_APPLIED_WAIT_MS = 10_000;
 
 const caseNotFound = () => notFound('OBJECTION_NOT_FOUND', '未找到该异议案件。');
 
@@ -291,28 +295,35 @@ export class ObjectionsService {
     return conflict('OBJECTION_ENDED', `异议案件${row.caseNo}已${STATUS_NAMES_ZH[row.status]}，不能再办理。`);
   }
 
-  /** Runs one of the caseworker's updates on the case workflow; the workflow decides and answers. */
+  /**
+   * Runs one of the caseworker's updates on the case workflow; the workflow decides. Answers the
+   * case file as GET /api/objections/:id reads it after the action (read-your-writes).
+   */
   async act<U extends CaseUpdate>(
     principal: Principal,
     id: string,
     update: U,
     input: Record<string, unknown>,
     idempotencyKey?: string,
-  ): Promise<ObjectionView> {
+  ): Promise<ReturnType<typeof caseDetail>> {
     const row = await this.forOffice(principal, id);
     checkActionKey(idempotencyKey);
     // A repeated request (same key) is answered by Temporal with the first update's result.
     if (!idempotencyKey && ENDED_STATUSES.includes(row.status)) throw this.endedError(row);
-    return runCaseUpdate(this.temporal, {
-      workflowId: objectionWorkflowId(id),
-      update: update as UpdateDefinition<ObjectionView, [Record<string, unknown> & { actor: string }]>,
-      input,
-      actor: principal.sub,
-      idempotencyKey,
-      repo: this.repo(),
-      caseId: id,
-      errors: this.updateErrors(id),
-    });
+    return answerAfterUpdate(
+      this.temporal,
+      {
+        workflowId: objectionWorkflowId(id),
+        update: update as UpdateDefinition<ObjectionView, [Record<string, unknown> & { actor: string }]>,
+        input,
+        actor: principal.sub,
+        idempotencyKey,
+        repo: this.repo(),
+        caseId: id,
+        errors: this.updateErrors(id),
+      },
+      () => this.caseFile(id),
+    );
   }
 
   private updateErrors(id: string) {
@@ -333,7 +344,7 @@ export class ObjectionsService {
       correctedValues?: Record<string, string | null>;
       wrongfulPunishment: boolean;
     },
-  ): Promise<{ reply: ProviderReplyResult; case: ReturnType<typeof caseSummary> }> {
+  ): Promise<{ reply: ProviderReplyResult; case: ReturnType<typeof caseDetail> }> {
     const department = requireClaim(principal, 'department');
     const row = await this.repo().findOneBy({ id });
     // A provider sees only the cases on its own records: others do not exist for it.
@@ -353,7 +364,18 @@ export class ObjectionsService {
             },
           ],
         });
-      return { reply, case: caseSummary(await this.repo().findOneByOrFail({ id })) };
+      // The case workflow applies the reply after the child answered: the answer waits until the
+      // case is back with the office for the written reply (or has ended), as the next GET shows it.
+      const applied = await answerWhen(
+        this.repo(),
+        id,
+        (r) =>
+          ENDED_STATUSES.includes(r.status) ||
+          (r.snapshot?.outcomeApplied === true && r.snapshot.step?.step === 'notify'),
+        (r) => this.caseFile(r.id),
+        REPLY_APPLIED_WAIT_MS,
+      );
+      return { reply, case: applied };
     } catch (err) {
       throw await updateError(err, {
         ...this.updateErrors(id),
@@ -410,6 +432,11 @@ export class ObjectionsService {
     const row = await this.repo().findOneBy({ id });
     if (!row || !inScope(scopeOf(principal), row)) throw caseNotFound();
     return caseDetail(row, await this.events(row.id));
+  }
+
+  /** The case file of a case the caller may see (checked before): what detail() answers. */
+  private async caseFile(id: string) {
+    return caseDetail(await this.repo().findOneByOrFail({ id }), await this.events(id));
   }
 
   private events(caseId: string): Promise<ObjectionEvent[]> {

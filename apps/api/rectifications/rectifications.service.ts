@@ -44,7 +44,8 @@ import {
 } from '../cases/case-intake';
 import { beforeInstant, countsOf, pageOf } from '../cases/case-listing';
 import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } from '../cases/case-scope';
-import { rowWhen, runCaseUpdate, startCaseWorkflow } from '../cases/case-workflows';
+import { answerAfterUpdate } from '../cases/case-answers';
+import { rowWhen, startCaseWorkflow } from '../cases/case-workflows';
 import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import { rectificationDetail, rectificationSummary, subjectView } from './rectification-views';
@@ -355,7 +356,7 @@ export class RectificationsService {
     idempotencyKey?: string,
   ) {
     const row = await this.forDepartment(principal, id);
-    return this.run(row, update, input, principal.sub, idempotencyKey);
+    return this.run(row, update, input, principal.sub, idempotencyKey, () => this.caseFile(id));
   }
 
   /** The supervisor of the jurisdiction confirms or rejects the consequence after a 警示约谈. */
@@ -369,7 +370,9 @@ export class RectificationsService {
     if (!row || (principal.jurisdiction && principal.jurisdiction !== row.jurisdiction)) {
       throw rectificationNotFound();
     }
-    return this.run(row, decideConsequenceUpdate, input, principal.sub, idempotencyKey);
+    return this.run(row, decideConsequenceUpdate, input, principal.sub, idempotencyKey, () =>
+      this.caseFile(id),
+    );
   }
 
   async reissueQueryCode(principal: Principal, id: string): Promise<{ caseNo: string; queryCode: string }> {
@@ -384,31 +387,39 @@ export class RectificationsService {
     );
   }
 
-  private async run<Input extends object>(
+  /**
+   * Runs one update; the workflow decides. Answers what `read` gives once the read model holds
+   * the action: the caller's own GET of the case (read-your-writes).
+   */
+  private async run<Input extends object, Answer>(
     row: RectificationCase,
     update: RectificationUpdate<Input>,
     input: Input,
     actor: string,
     idempotencyKey: string | undefined,
-  ) {
+    read: () => Promise<Answer>,
+  ): Promise<Answer> {
     checkActionKey(idempotencyKey);
     // A repeated request (same key) is answered by Temporal with the first update's result.
     if (!idempotencyKey && RECTIFICATION_ENDED.includes(row.status)) throw this.endedError(row);
-    const view = await runCaseUpdate(this.temporal, {
-      workflowId: rectificationWorkflowId(row.id),
-      update,
-      input,
-      actor,
-      idempotencyKey,
-      repo: this.repo(),
-      caseId: row.id,
-      errors: {
-        refusals: RECTIFICATION_REFUSALS,
-        failedCode: 'RECTIFICATION_UPDATE_FAILED',
-        whenGone: async () => this.endedError(await this.repo().findOneByOrFail({ id: row.id })),
+    return answerAfterUpdate(
+      this.temporal,
+      {
+        workflowId: rectificationWorkflowId(row.id),
+        update,
+        input,
+        actor,
+        idempotencyKey,
+        repo: this.repo(),
+        caseId: row.id,
+        errors: {
+          refusals: RECTIFICATION_REFUSALS,
+          failedCode: 'RECTIFICATION_UPDATE_FAILED',
+          whenGone: async () => this.endedError(await this.repo().findOneByOrFail({ id: row.id })),
+        },
       },
-    });
-    return this.detailOf(await this.repo().findOneByOrFail({ id: view.caseId }));
+      read,
+    );
   }
 
   // ------------------------------------------------------------------ staff reads
@@ -426,6 +437,11 @@ export class RectificationsService {
 
   private async detailOf(row: RectificationCase) {
     return rectificationDetail(row, await this.events(row.id));
+  }
+
+  /** The case file of a case the caller may see (checked before): what detail() answers. */
+  private async caseFile(id: string) {
+    return this.detailOf(await this.repo().findOneByOrFail({ id }));
   }
 
   private events(caseId: string): Promise<RectificationEvent[]> {
@@ -487,7 +503,9 @@ export class RectificationsService {
   async report(body: SubjectReportBody, idempotencyKey?: string) {
     const row = await this.bySubject(body.queryCode, body.subjectCode);
     const input = { description: body.description, attachments: body.attachments };
-    await this.run(row, reportRectificationUpdate, input, `subject:${row.subjectCode}`, idempotencyKey);
-    return this.lookup(body.queryCode, body.subjectCode);
+    // Answered with the subject's own look-up, read after the report.
+    return this.run(row, reportRectificationUpdate, input, `subject:${row.subjectCode}`, idempotencyKey, () =>
+      this.lookup(body.queryCode, body.subjectCode),
+    );
   }
 }

@@ -22,7 +22,7 @@ import type { Principal } from '../auth/roles';
 import { checkActionKey, findByQueryCode } from '../cases/case-intake';
 import { countsOf, pageOf } from '../cases/case-listing';
 import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } from '../cases/case-scope';
-import { runCaseUpdate } from '../cases/case-workflows';
+import { answerAfterUpdate } from '../cases/case-answers';
 import { ApiError, conflict, notFound } from '../common/errors';
 import { TEMPORAL_CLIENT } from '../core/runtime';
 import { REPAIR_NAMES } from './repair-applications.service';
@@ -45,6 +45,9 @@ const lookupNotFound = () =>
     'REPAIR_LOOKUP_NOT_FOUND',
     '未查询到信用修复申请：请核对查询码和主体代码（统一社会信用代码或身份证号码）。',
   );
+
+/** The staff's file of an application (GET /api/repairs/:id), which the staff's actions answer. */
+type RepairFile = ReturnType<typeof repairDetail>;
 
 /** An update of the repair workflow, typed by its input without the actor the service adds. */
 type RepairUpdate<Input> = UpdateDefinition<RepairView, [Input & { actor: string }]>;
@@ -95,9 +98,9 @@ export class RepairsService {
     update: RepairUpdate<Input>,
     input: Input,
     idempotencyKey?: string,
-  ): Promise<RepairView> {
+  ): Promise<RepairFile> {
     const row = await this.forOffice(principal, id);
-    return this.update(principal.sub, row, update, input, idempotencyKey);
+    return this.update(principal.sub, row, update, input, idempotencyKey, () => this.caseFile(id));
   }
 
   /**
@@ -117,9 +120,11 @@ export class RepairsService {
     id: string,
     input: Omit<DecideRepairInput, 'actor' | 'department'>,
     idempotencyKey?: string,
-  ): Promise<RepairView> {
+  ): Promise<RepairFile> {
     const { row, department } = await this.forIdentifyingDepartment(principal, id);
-    return this.update(principal.sub, row, decideRepairUpdate, { ...input, department }, idempotencyKey);
+    return this.update(principal.sub, row, decideRepairUpdate, { ...input, department }, idempotencyKey, () =>
+      this.caseFile(id),
+    );
   }
 
   /** The identifying department revokes an approved repair: the materials were false. */
@@ -128,9 +133,11 @@ export class RepairsService {
     id: string,
     input: Omit<RevokeRepairInput, 'actor' | 'department'>,
     idempotencyKey?: string,
-  ): Promise<RepairView> {
+  ): Promise<RepairFile> {
     const { row, department } = await this.forIdentifyingDepartment(principal, id);
-    return this.update(principal.sub, row, revokeRepairUpdate, { ...input, department }, idempotencyKey);
+    return this.update(principal.sub, row, revokeRepairUpdate, { ...input, department }, idempotencyKey, () =>
+      this.caseFile(id),
+    );
   }
 
   /** The applicant supplies materials with the query code; answered with its look-up. */
@@ -142,8 +149,9 @@ export class RepairsService {
   ) {
     const row = await findByQueryCode(this.repo(), queryCode, subjectCode);
     if (!row) throw lookupNotFound();
-    await this.update('applicant', row, supplyRepairMaterialsUpdate, input, idempotencyKey);
-    return this.lookupOf(row.id);
+    return this.update('applicant', row, supplyRepairMaterialsUpdate, input, idempotencyKey, () =>
+      this.lookupOf(row.id),
+    );
   }
 
   private endedError(row: RepairCase): ApiError {
@@ -153,30 +161,39 @@ export class RepairsService {
     );
   }
 
-  private update<Input extends object>(
+  /**
+   * Runs one update; the workflow decides. Answers what `read` gives once the read model holds
+   * the action: the caller's own GET of the application (read-your-writes).
+   */
+  private update<Input extends object, Answer>(
     actor: string,
     row: RepairCase,
     update: RepairUpdate<Input>,
     input: Input,
     idempotencyKey: string | undefined,
-  ): Promise<RepairView> {
+    read: () => Promise<Answer>,
+  ): Promise<Answer> {
     checkActionKey(idempotencyKey);
     // A repeated request (same key) is answered by Temporal with the first update's result.
     if (!idempotencyKey && REPAIR_ENDED.includes(row.status)) throw this.endedError(row);
-    return runCaseUpdate(this.temporal, {
-      workflowId: repairWorkflowId(row.id),
-      update,
-      input,
-      actor,
-      idempotencyKey,
-      repo: this.repo(),
-      caseId: row.id,
-      errors: {
-        refusals: REPAIR_REFUSALS,
-        failedCode: 'REPAIR_UPDATE_FAILED',
-        whenGone: async () => this.endedError(await this.repo().findOneByOrFail({ id: row.id })),
+    return answerAfterUpdate(
+      this.temporal,
+      {
+        workflowId: repairWorkflowId(row.id),
+        update,
+        input,
+        actor,
+        idempotencyKey,
+        repo: this.repo(),
+        caseId: row.id,
+        errors: {
+          refusals: REPAIR_REFUSALS,
+          failedCode: 'REPAIR_UPDATE_FAILED',
+          whenGone: async () => this.endedError(await this.repo().findOneByOrFail({ id: row.id })),
+        },
       },
-    });
+      read,
+    );
   }
 
   // ------------------------------------------------------------------ staff reads
@@ -185,6 +202,11 @@ export class RepairsService {
     const row = await this.repo().findOneBy({ id });
     if (!row || !inScope(scopeOf(principal), scoped(row))) throw repairNotFound();
     return repairDetail(row, await this.events(id));
+  }
+
+  /** The file of an application the caller may see (checked before): what detail() answers. */
+  private async caseFile(id: string): Promise<RepairFile> {
+    return repairDetail(await this.repo().findOneByOrFail({ id }), await this.events(id));
   }
 
   private events(caseId: string): Promise<RepairEvent[]> {
