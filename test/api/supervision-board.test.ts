@@ -317,6 +317,13 @@ describe('supervision board (督查)', () => {
     expect(objections.buckets.map((b: Json) => b.count)).toEqual([1, 0, 1, 0]);
   });
 
+  it('asked about a day before some cases were received, counts those as new', async () => {
+    const res = await get('ageing', supervisor(), { at: '2031-03-04T02:00:00.000Z' }).expect(200);
+    // O1 (received 20 Feb): after 20 Feb up to the holiday 4 Mar = 21, 24–28 Feb → 6 (6–10); C1
+    // more than 20; O2 (11 Mar) and C2 (3 Mar, up to 4 Mar: no working day) → 0–5.
+    expect(res.body.buckets.map((b: Json) => b.count)).toEqual([2, 1, 0, 1]);
+  });
+
   it('counts the open cases by escalation level', async () => {
     const res = await get('escalations', supervisor()).expect(200);
     expect(res.body).toMatchObject({
@@ -460,6 +467,9 @@ describe('supervision board (督查)', () => {
     await get('due-soon', supervisor(), { dueWithin: -1 }).expect(400);
     await get('counts', supervisor(), { status: 'DROP TABLE' }).expect(400);
     await get('counts', supervisor(), { unexpected: '1' }).expect(400);
+    const far = await get('ageing', supervisor(), { at: '2999-01-01T00:00:00Z' }).expect(400);
+    expect(far.body.message).toContain('2000-01-01 至 2100-12-31');
+    await get('departments', supervisor(), { from: '1900-01-01', to: '2031-03-31' }).expect(400);
     await get('counts', api.auth(['admin'])).expect(403);
     await http().get('/api/supervision/counts').expect(401);
   });

@@ -79,8 +79,10 @@ export const AGEING_BUCKETS = [
   { key: '>20', name: '20个工作日以上', min: 21, max: Infinity },
 ] as const;
 
+/** The bucket of an age; a case received after `at` (asked about the past) is counted as new. */
 export function bucketOf(age: number): (typeof AGEING_BUCKETS)[number]['key'] {
-  return AGEING_BUCKETS.find((b) => age >= b.min && age <= b.max)!.key;
+  const days = Math.max(0, age);
+  return AGEING_BUCKETS.find((b) => days >= b.min && days <= b.max)!.key;
 }
 
 /** The median (mean of the middle two for an even count); null for none. */

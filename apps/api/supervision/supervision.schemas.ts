@@ -13,6 +13,23 @@ export const PROCEDURES = CASE_PROCEDURES.map((p) => p.procedure) as [string, ..
 
 const STATUS_TOKEN = /^[a-z][a-z-]*$/;
 
+/** Years the board counts working days in (the calendar's range, with room for old cases). */
+const FIRST_DAY = '2000-01-01';
+const LAST_DAY = '2100-12-31';
+const RANGE_MESSAGE = `应在 ${FIRST_DAY} 至 ${LAST_DAY} 之间`;
+const inRange = (date: string) => date >= FIRST_DAY && date <= LAST_DAY;
+
+/** A Beijing date of the board's range. */
+const boardDate = () =>
+  isoDate().refine(inRange, { message: `日期${RANGE_MESSAGE}`, params: { code: 'date_out_of_range' } });
+
+/** An instant of the board's range. */
+const boardInstant = () =>
+  isoInstant().refine((s) => inRange(new Date(s).toISOString().slice(0, 10)), {
+    message: `时间${RANGE_MESSAGE}`,
+    params: { code: 'instant_out_of_range' },
+  });
+
 /** Filters every board figure takes. */
 const boardFilters = {
   procedure: commaList(PROCEDURES).optional(),
@@ -38,7 +55,7 @@ const boardFilters = {
   /** Narrows an all-jurisdiction scope (admin supervisor) or a supervisor's own. */
   jurisdiction: text(100).optional(),
   /** The instant working days are counted at (default: now). */
-  at: isoInstant().optional(),
+  at: boardInstant().optional(),
 };
 
 export const boardQuerySchema = z.object(boardFilters).strict();
@@ -73,7 +90,7 @@ export class DueSoonQueryDto extends createZodDto(dueSoonQuerySchema) {}
 
 /** Per department and period: cases closed from `from` to `to` (Beijing dates, both included). */
 export const periodQuerySchema = z
-  .object({ ...boardFilters, from: isoDate(), to: isoDate() })
+  .object({ ...boardFilters, from: boardDate(), to: boardDate() })
   .strict()
   .refine((q) => q.from <= q.to, {
     path: ['to'],

@@ -309,7 +309,9 @@ export class SupervisionService {
         toNext: new Date(Date.parse(`${query.to}T00:00:00+08:00`) + 86_400_000).toISOString(),
       })
       .getMany();
-    const calendar = await this.calendarFor(rows, `${query.to}T00:00:00+08:00`);
+    const calendar = await this.calendars.calendarFor(
+      yearsOf(rows.flatMap((r) => [r.receivedAt, r.closedAt])),
+    );
     const per = new Map<string, { closed: number; onTime: number; days: number[] }>();
     for (const row of rows) {
       const days = workingDays(row.receivedAt, row.closedAt!, calendar);
