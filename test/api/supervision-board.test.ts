@@ -454,6 +454,37 @@ describe('supervision board (督查)', () => {
     expect(col(k3, '办结时间')).toBe('2031-03-12 09:00');
   });
 
+  it('documents every board query with the schema it is validated with', async () => {
+    const doc = (await http().get('/docs-json').expect(200)).body;
+    const params = (path: string) =>
+      doc.paths[`/api/supervision/${path}`].get.parameters as {
+        name: string;
+        required: boolean;
+        schema: Json;
+      }[];
+    const param = (path: string, name: string) => params(path).find((p) => p.name === name);
+    expect(param('departments', 'from')).toMatchObject({ required: true, schema: { type: 'string' } });
+    expect(param('departments', 'to')).toMatchObject({ required: true });
+    expect(param('cases/export', 'format')).toMatchObject({
+      required: true,
+      schema: { enum: ['csv', 'xlsx'] },
+    });
+    expect(param('cases', 'dueWithin')).toMatchObject({
+      required: false,
+      schema: { type: 'integer', maximum: 250 },
+    });
+    for (const path of ['counts', 'overdue', 'due-soon', 'ageing', 'escalations', 'departments', 'cases']) {
+      expect(params(path).map((p) => p.name)).toEqual(
+        expect.arrayContaining(['procedure', 'department', 'at']),
+      );
+      expect(doc.paths[`/api/supervision/${path}`].get['x-roles']).toEqual([
+        'supervisor',
+        'caseworker',
+        'provider',
+      ]);
+    }
+  });
+
   it('refuses malformed queries with 400 VALIDATION_FAILED in Chinese, and callers without a board role', async () => {
     const reversed = await get('departments', supervisor(), { from: '2031-03-31', to: '2031-03-01' }).expect(
       400,
