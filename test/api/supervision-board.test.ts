@@ -501,6 +501,8 @@ describe('supervision board (督查)', () => {
     const far = await get('ageing', supervisor(), { at: '2999-01-01T00:00:00Z' }).expect(400);
     expect(far.body.message).toContain('2000-01-01 至 2100-12-31');
     await get('departments', supervisor(), { from: '1900-01-01', to: '2031-03-31' }).expect(400);
+    const garbled = await get('overdue', supervisor(), { at: 'not-a-time' }).expect(400);
+    expect(garbled.body.details.fields[0]).toMatchObject({ field: 'at' });
     await get('counts', api.auth(['admin'])).expect(403);
     await http().get('/api/supervision/counts').expect(401);
   });

@@ -25,7 +25,8 @@ const boardDate = () =>
 
 /** An instant of the board's range. */
 const boardInstant = () =>
-  isoInstant().refine((s) => inRange(new Date(s).toISOString().slice(0, 10)), {
+  // zod runs the refinement also after the format check failed: an unparsable text is that check's.
+  isoInstant().refine((s) => Number.isNaN(Date.parse(s)) || inRange(new Date(s).toISOString().slice(0, 10)), {
     message: `时间${RANGE_MESSAGE}`,
     params: { code: 'instant_out_of_range' },
   });
