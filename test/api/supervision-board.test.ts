@@ -499,7 +499,10 @@ describe('supervision board (督查)', () => {
     await get('counts', supervisor(), { status: 'DROP TABLE' }).expect(400);
     await get('counts', supervisor(), { unexpected: '1' }).expect(400);
     const far = await get('ageing', supervisor(), { at: '2999-01-01T00:00:00Z' }).expect(400);
-    expect(far.body.message).toContain('2000-01-01 至 2100-12-31');
+    expect(far.body.message).toContain('2000-01-01 至 2098-12-31');
+    // The last day of the range, 250 working days on: still inside the calendar.
+    await get('due-soon', supervisor(), { at: '2098-12-31T15:00:00.000Z', dueWithin: 250 }).expect(200);
+    await get('ageing', supervisor(), { at: '2000-01-01T00:00:00.000Z' }).expect(200);
     await get('departments', supervisor(), { from: '1900-01-01', to: '2031-03-31' }).expect(400);
     const garbled = await get('overdue', supervisor(), { at: 'not-a-time' }).expect(400);
     expect(garbled.body.details.fields[0]).toMatchObject({ field: 'at' });

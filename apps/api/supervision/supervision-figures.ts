@@ -1,6 +1,8 @@
 import {
   addWorkingDays,
   shanghaiDate,
+  STATUTORY_YEAR_MAX,
+  STATUTORY_YEAR_MIN,
   workingDaysBetween,
   type CalendarData,
 } from '../../../workflows/calendar';
@@ -31,8 +33,9 @@ export function yearsOf(instants: (Date | string | null | undefined)[]): number[
     .filter((i): i is Date | string => !!i)
     .map((i) => Number(shanghaiDate(typeof i === 'string' ? i : i.toISOString()).slice(0, 4)));
   if (years.length === 0) return [];
-  const first = Math.min(...years);
-  const last = Math.max(...years) + 1;
+  // The calendar can compute 1901–2100 (statutory holidays); the board's queries stay inside it.
+  const first = Math.max(STATUTORY_YEAR_MIN, Math.min(...years));
+  const last = Math.min(STATUTORY_YEAR_MAX, Math.max(...years) + 1);
   return Array.from({ length: last - first + 1 }, (_, k) => first + k);
 }
 

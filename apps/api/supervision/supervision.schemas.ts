@@ -13,9 +13,12 @@ export const PROCEDURES = CASE_PROCEDURES.map((p) => p.procedure) as [string, ..
 
 const STATUS_TOKEN = /^[a-z][a-z-]*$/;
 
-/** Years the board counts working days in (the calendar's range, with room for old cases). */
+/**
+ * Days the board counts working days on: the calendar computes 1901–2100, and a count of up to 250
+ * working days from the last day must stay inside it.
+ */
 const FIRST_DAY = '2000-01-01';
-const LAST_DAY = '2100-12-31';
+const LAST_DAY = '2098-12-31';
 const RANGE_MESSAGE = `应在 ${FIRST_DAY} 至 ${LAST_DAY} 之间`;
 const inRange = (date: string) => date >= FIRST_DAY && date <= LAST_DAY;
 
