@@ -96,7 +96,8 @@ describe('API validation: one 400 shape and the request schemas in the OpenAPI d
       .set(caseworker())
       .set('Idempotency-Key', 'validation-shape-1')
       .send({
-        applicant: { name: '张三', contact: '13800000000', subjectCode: '52410422MJ0000011T' },
+        // A valid credit code (check character U): only the fields below are wrong.
+        applicant: { name: '张三', contact: '13800000000', subjectCode: '52410422MJ0000011U' },
         channel: 'window',
         recordId: 'not-a-uuid',
         grounds: ['facts-wrong'],

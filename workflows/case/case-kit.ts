@@ -314,7 +314,9 @@ export class CaseKit<S extends CaseBase, Action extends string> {
   check(action: Action): void {
     const { s, o } = this;
     const names = o.statusNames as Record<string, string>;
-    if (this.ended()) this.refuse(o.refusals.ended, `${o.label}已${names[s.status]}，不能再办理。`);
+    // Status names often begin with 已 (已办结、已撤回): not "已已办结".
+    if (this.ended())
+      this.refuse(o.refusals.ended, `${o.label}已结束办理（${names[s.status]}），不能再办理。`);
     const pending = this.pending();
     if (pending) {
       this.refuse(

@@ -78,8 +78,9 @@ export class CalendarController {
     if (query.jurisdiction && !(await this.policies.jurisdictions()).includes(query.jurisdiction)) {
       throw notFound('JURISDICTION_NOT_FOUND', `未知的辖区：${query.jurisdiction}`);
     }
-    const calendar = await this.calendars.calendarFor(yearsSpanned(query.from, query.workingDays));
     try {
+      // A year beyond the statutory rules (1901–2100) has no provisional calendar: 400, not 500.
+      const calendar = await this.calendars.calendarFor(yearsSpanned(query.from, query.workingDays));
       const result = addWorkingDays(query.from, query.workingDays, calendar);
       return {
         ...result,
@@ -97,7 +98,12 @@ export class CalendarController {
   @ApiOperation({ summary: "A year's holidays and make-up working days in force, with the version history" })
   async year(@Param('year', yearParam) year: number) {
     checkYear(year);
-    const current = (await this.calendars.calendarFor([year]))[year];
+    const current = (
+      await this.calendars.calendarFor([year]).catch((err: unknown) => {
+        if (err instanceof CalendarError) throw badRequest(`CALENDAR_${err.code}`, err.message);
+        throw err;
+      })
+    )[year];
     const history = await this.calendars.history(year);
     return {
       ...current,

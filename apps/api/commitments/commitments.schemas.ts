@@ -7,7 +7,6 @@ import {
   STAFF_SIGNED_KINDS,
 } from '../../../workflows/commitment/types';
 import type { TimeUnit } from '../../../workflows/policies/types';
-import { checkResidentId, checkUscc, normalizeIdentifier } from '../../../workflows/registry/identifiers';
 import {
   commaList,
   dateOrInstant,
@@ -15,6 +14,7 @@ import {
   paging,
   queryFlag,
   queryInt,
+  subjectCode,
   text,
 } from '../common/field-schemas';
 
@@ -55,14 +55,8 @@ const limit = (units: [TimeUnit, ...TimeUnit[]]) =>
       }
     });
 
-/** 统一社会信用代码 or 居民身份证号码, check character verified; normalised (upper case, no separators). */
-export const subjectCode = () =>
-  text(40)
-    .refine((code) => checkUscc(code).valid || checkResidentId(code).valid, {
-      message: '不是有效的统一社会信用代码或居民身份证号码（请核对位数和校验位）',
-      params: { code: 'invalid_subject_code' },
-    })
-    .transform(normalizeIdentifier);
+/** The shared field (apps/api/common/field-schemas.ts), also imported from here by repairs and rectifications. */
+export { subjectCode };
 
 const custom = (ctx: z.RefinementCtx, path: (string | number)[], code: string, message: string) =>
   ctx.addIssue({ code: z.ZodIssueCode.custom, path, message, params: { code } });

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  checkResidentId,
+  checkUscc,
+  IDENTIFIER_NAMES_ZH,
+  IDENTIFIER_PROBLEMS_ZH,
+  normalizeIdentifier,
+} from '../../../workflows/registry/identifiers';
 
 /**
  * Field schemas shared by the request schemas of every module, so that the same kind of field is
@@ -40,6 +47,44 @@ export const dateOrInstant = () =>
   });
 
 export const uuid = () => z.string().uuid();
+
+/**
+ * What is wrong with a subject's code, in the words a caseworker acts on, or undefined when it is
+ * a valid 统一社会信用代码 (GB 32100) or 居民身份证号码 (GB 11643). A code of digits with a real
+ * birth date whose check character fails is taken for an identity card number, anything else for
+ * a credit code: "统一社会信用代码校验位不正确，请核对是否录入有误".
+ */
+export function subjectCodeProblem(raw: string): string | undefined {
+  const uscc = checkUscc(raw);
+  const resident = checkResidentId(raw);
+  if (uscc.valid || resident.valid) return undefined;
+  const length = normalizeIdentifier(raw).length;
+  if (length !== 18) return `应为 18 位的统一社会信用代码或居民身份证号码（现为 ${length} 位）`;
+  if (resident.problem === 'checksum')
+    return `${IDENTIFIER_NAMES_ZH['resident-id']}${IDENTIFIER_PROBLEMS_ZH.checksum}`;
+  if (uscc.problem === 'characters') {
+    return '统一社会信用代码应由 18 位数字或大写字母组成（不使用 I、O、S、V、Z），第 3–8 位为行政区划代码';
+  }
+  return `${IDENTIFIER_NAMES_ZH.uscc}${IDENTIFIER_PROBLEMS_ZH[uscc.problem]}`;
+}
+
+/**
+ * A subject's code (统一社会信用代码 or 居民身份证号码) with its length, characters and check
+ * character verified (workflows/registry/identifiers.ts); normalised (upper case, no separators).
+ */
+export const subjectCode = () =>
+  text(40)
+    .superRefine((code, ctx) => {
+      const problem = subjectCodeProblem(code);
+      if (problem) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: problem,
+          params: { code: 'invalid_subject_code' },
+        });
+      }
+    })
+    .transform(normalizeIdentifier);
 
 /** A whole number given as a query parameter (query strings are text). */
 export const queryInt = (min: number, max?: number) => {

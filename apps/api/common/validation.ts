@@ -40,6 +40,21 @@ const STRING_FORMATS: Record<string, string> = {
   url: '格式应为网址',
 };
 
+/** What a string check expected: the schema's own wording (a regex's message), else the format's. */
+function stringFormat(issue: Extract<ZodIssue, { code: 'invalid_string' }>): string {
+  const { validation } = issue;
+  if (typeof validation === 'string' && STRING_FORMATS[validation]) return STRING_FORMATS[validation];
+  if (issue.message && !issue.message.startsWith('Invalid')) return issue.message;
+  if (typeof validation === 'object') {
+    if ('startsWith' in validation) return `应以“${validation.startsWith}”开头`;
+    if ('endsWith' in validation) return `应以“${validation.endsWith}”结尾`;
+    if ('includes' in validation) return `应包含“${validation.includes}”`;
+  }
+  return validation === 'regex'
+    ? '格式不符合该字段的规定（见接口文档中的格式说明）'
+    : `格式应为 ${validation}`;
+}
+
 function sizeLimit(issue: Extract<ZodIssue, { code: 'too_small' | 'too_big' }>): string {
   const n = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
   const small = issue.code === 'too_small';
@@ -75,20 +90,22 @@ export function describeIssue(issue: ZodIssue): string {
     case 'invalid_literal':
       return `应为 ${JSON.stringify(issue.expected)}`;
     case 'invalid_string':
-      if (typeof issue.validation === 'string' && STRING_FORMATS[issue.validation]) {
-        return STRING_FORMATS[issue.validation];
-      }
-      // A regex check carries its own description of the expected format.
-      return issue.message && !issue.message.startsWith('Invalid') ? issue.message : '格式不正确';
+      return stringFormat(issue);
     case 'invalid_date':
       return '不是有效的日期';
     case 'not_multiple_of':
       return `应为 ${String(issue.multipleOf)} 的整数倍`;
     case 'not_finite':
       return '应为有限的数字';
-    case 'invalid_union':
+    case 'invalid_union': {
+      // Say every accepted form, each as its own first refusal says it.
+      const forms = [
+        ...new Set(issue.unionErrors.map((e) => (e.issues[0] ? describeIssue(e.issues[0]) : ''))),
+      ];
+      return `应符合以下任一要求：${forms.filter(Boolean).join('；或')}`;
+    }
     case 'invalid_union_discriminator':
-      return '格式不正确';
+      return `应为以下取值之一：${issue.options.map((o) => String(o)).join('、')}`;
     case 'custom':
       return issue.message;
     default:

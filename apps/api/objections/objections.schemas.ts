@@ -13,6 +13,7 @@ import {
   optionalText,
   paging,
   queryFlag,
+  subjectCode,
   text,
   uuid,
 } from '../common/field-schemas';
@@ -36,8 +37,8 @@ export const createObjectionSchema = z
         name: text(100),
         /** Mobile number, e-mail address, or postal address for the written reply. */
         contact: text(300),
-        /** 统一社会信用代码 or 居民身份证号码 of the subject the record is about. */
-        subjectCode: text(40),
+        /** 统一社会信用代码 or 居民身份证号码 of the subject the record is about (check character verified). */
+        subjectCode: subjectCode(),
       })
       .strict(),
     channel: z.enum(OBJECTION_CHANNELS),

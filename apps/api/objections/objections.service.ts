@@ -127,6 +127,8 @@ export class ObjectionsService {
         '申请人填写的主体代码与被异议信用记录的信用主体不一致：只能对本主体的信用记录提出异议。',
       );
     }
+    // An open objection has already marked the record disputed: say so (409) before the status does.
+    await this.refuseSecondOpen(this.dataSource.manager, record.id);
     const contestable = RECORD_TRANSITIONS.dispute.from;
     if (!contestable.includes(record.status)) {
       throw unprocessable(
@@ -157,20 +159,7 @@ export class ObjectionsService {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`objection-record:${record.id}`]);
       const raced = await this.repo(tx).findOneBy({ officeDepartment: office, idempotencyKey });
       if (raced) return { raced, row: undefined };
-      const open = await this.repo(tx)
-        .createQueryBuilder('c')
-        .where('c.record_id = :recordId AND c.status IN (:...open)', {
-          recordId: record.id,
-          open: OPEN_STATUSES,
-        })
-        .getOne();
-      if (open) {
-        throw conflict(
-          'OBJECTION_ALREADY_OPEN',
-          `该信用记录已有正在办理的异议案件（${open.caseNo}），请勿重复受理。`,
-          { caseNo: open.caseNo },
-        );
-      }
+      await this.refuseSecondOpen(tx, record.id);
       // 异议受理编号: `<JURISDICTION>-<year>-<6 digits>`, counted per jurisdiction and Beijing year.
       const caseNo = await allocateCaseNo(tx, 'objection_case_no', jurisdiction.toUpperCase(), receivedAt);
       const row = this.repo(tx).create({
@@ -217,6 +206,21 @@ export class ObjectionsService {
     }
     const row = await this.repo().findOneByOrFail({ id: outcome.row.id });
     return { created: true, queryCode, case: caseSummary(row) };
+  }
+
+  /** 409 OBJECTION_ALREADY_OPEN while another objection on the record runs. */
+  private async refuseSecondOpen(m: EntityManager, recordId: string): Promise<void> {
+    const open = await this.repo(m)
+      .createQueryBuilder('c')
+      .where('c.record_id = :recordId AND c.status IN (:...open)', { recordId, open: OPEN_STATUSES })
+      .getOne();
+    if (open) {
+      throw conflict(
+        'OBJECTION_ALREADY_OPEN',
+        `该信用记录已有正在办理的异议案件（${open.caseNo}），请勿重复受理。`,
+        { caseNo: open.caseNo },
+      );
+    }
   }
 
   private async replay(row: ObjectionCase, requestHash: string) {
@@ -292,7 +296,10 @@ export class ObjectionsService {
   }
 
   private endedError(row: ObjectionCase): ApiError {
-    return conflict('OBJECTION_ENDED', `异议案件${row.caseNo}已${STATUS_NAMES_ZH[row.status]}，不能再办理。`);
+    return conflict(
+      'OBJECTION_ENDED',
+      `异议案件${row.caseNo}已结束办理（${STATUS_NAMES_ZH[row.status]}），不能再办理。`,
+    );
   }
 
   /**
