@@ -9,6 +9,7 @@ import { apiLoggerOptions } from './audit/request-logging';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/tokens';
 import { ErrorFilter } from './common/error.filter';
+import { apiLogOutput } from './core/log-output';
 import { APP_CONFIG, ApiRuntime, TEMPORAL_CLIENT, TEMPORAL_PROBE, WORKER_STATUS } from './core/runtime';
 import { DataSource } from 'typeorm';
 import { CalendarStore } from '../../activities/calendar/calendar-store';
@@ -51,7 +52,8 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         RuntimeModule.register(runtime),
-        LoggerModule.forRoot({ pinoHttp: apiLoggerOptions(runtime.config.logLevel) }),
+        // JSON lines, or pretty ones on a terminal; Nest's route listing at debug (core/log-output.ts).
+        LoggerModule.forRoot({ pinoHttp: apiLogOutput(apiLoggerOptions(runtime.config.logLevel)) }),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...runtime.dataSource.options }),
           dataSourceFactory: async () => runtime.dataSource,

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     console.log(`  健康检查：${stack.apiUrl}/health`);
     if (config.auth.embeddedKeys) {
       console.log(
-        '  获取访问令牌：npm run token -- --role supervisor --department 信用办 --jurisdiction xinzheng',
+        '  获取访问令牌：npm run token -- --role supervisor --jurisdiction ningjin（全部选项：npm run token -- --help）',
       );
     }
   }
