@@ -16,6 +16,7 @@ import { CalendarStore } from '../../activities/calendar/calendar-store';
 import { PolicyStore } from '../../activities/policies/policy-store';
 import { CalendarController } from './calendar/calendar.controller';
 import { HealthController } from './health/health.controller';
+import { JurisdictionsModule } from './jurisdictions/jurisdictions.module';
 import { PoliciesController } from './policies/policies.controller';
 import { MeController } from './me/me.controller';
 import { CommitmentsModule } from './commitments/commitments.module';
@@ -64,6 +65,7 @@ export class AppModule implements NestModule {
         RectificationsModule,
         RepairsModule,
         SupervisionModule,
+        JurisdictionsModule,
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [

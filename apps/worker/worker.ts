@@ -1,8 +1,10 @@
-import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { inspect } from 'node:util';
+import { NativeConnection, Runtime, Worker, DefaultLogger, LogEntry } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { HttpWebhookPlatformAdapter } from '../../activities/platform/adapters';
 import type { WorkerStatusSource } from '../../infra/temporal/worker-status';
+import { maskPersonalData } from '../../infra/logging/personal-data';
 import { ensureSearchAttributes } from './search-attributes';
 
 export interface CreditWorkerOptions {
@@ -24,10 +26,17 @@ export interface CreditWorker extends WorkerStatusSource {
 
 let runtimeInstalled = false;
 
+/** The SDK's log lines (activity failures carry error messages) with personal data masked, on stderr. */
+function maskedLogLine({ level, message, meta, timestampNanos }: LogEntry): void {
+  const time = new Date(Number(timestampNanos / 1_000_000n)).toISOString();
+  const details = meta === undefined ? '' : ` ${inspect(meta, { breakLength: Infinity, depth: 4 })}`;
+  process.stderr.write(maskPersonalData(`${time} [${level}] ${message}${details}`) + '\n');
+}
+
 /** Creates the worker of this service: every workflow in workflows/, every activity from activities/. */
 export async function createCreditWorker(options: CreditWorkerOptions): Promise<CreditWorker> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger(options.logLevel ?? 'WARN') });
+    Runtime.install({ logger: new DefaultLogger(options.logLevel ?? 'WARN', maskedLogLine) });
     runtimeInstalled = true;
   }
   const connection = await NativeConnection.connect({ address: options.address });

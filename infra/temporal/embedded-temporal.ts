@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { commandOf, identityOf, stillRunning, stopProcess, type ProcessIdentity } from '../process-identity';
 
 export interface EmbeddedTemporalOptions {
   port: number;
@@ -14,6 +15,8 @@ export interface EmbeddedTemporalOptions {
    */
   databaseUrl?: string;
   onLog?: (line: string) => void;
+  /** Receives what an operator should see (in Chinese), e.g. a stale server being stopped. */
+  onNotice?: (line: string) => void;
   readyTimeoutMs?: number;
 }
 
@@ -31,6 +34,61 @@ export const DEV_SERVER_BIN = path.resolve(
   'temporal-dev-server',
 );
 
+/** What `dev-server.pid` in the data directory records: the server and the process that started it. */
+interface DevServerPidFile {
+  server: ProcessIdentity;
+  owner: ProcessIdentity;
+  port: number;
+}
+
+const pidFileOf = (dataDir: string) => path.join(dataDir, 'dev-server.pid');
+
+function readPidFile(dataDir: string): DevServerPidFile | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(pidFileOf(dataDir), 'utf8')) as DevServerPidFile;
+    return typeof parsed?.server?.pid === 'number' && typeof parsed?.owner?.pid === 'number'
+      ? parsed
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The data directory's lock: a dev server an earlier start of this data directory left running
+ * (its launcher died without stopping it) is stopped; one whose starter still runs is another
+ * instance on the same directory, and we refuse. A pid file naming any other process (a reused
+ * pid, not our executable) is ignored.
+ */
+export async function stopStaleDevServer(dataDir: string, notice?: (line: string) => void): Promise<void> {
+  const recorded = readPidFile(dataDir);
+  if (!recorded) return;
+  const command = commandOf(recorded.server.pid);
+  const ours = stillRunning(recorded.server) && (command === undefined || command.includes(DEV_SERVER_BIN));
+  if (ours && recorded.owner.pid !== process.pid && stillRunning(recorded.owner)) {
+    throw new Error(
+      `数据目录 ${dataDir} 的 Temporal 开发服务器（进程 ${recorded.server.pid}）正由另一个运行中的进程 ${recorded.owner.pid} 使用；` +
+        '请先停止该实例，或为本实例设置另一个 DATA_DIR。',
+    );
+  }
+  if (ours) {
+    notice?.(
+      `发现上次未正常退出时遗留的 Temporal 开发服务器（进程 ${recorded.server.pid}，端口 ${recorded.port}），正在停止它…`,
+    );
+    const stopped = await stopProcess(recorded.server, [
+      { signal: 'SIGTERM', graceMs: 10_000 },
+      { signal: 'SIGKILL', graceMs: 2_000 },
+    ]);
+    if (!stopped) {
+      throw new Error(
+        `无法停止遗留的 Temporal 开发服务器（进程 ${recorded.server.pid}），请手动结束该进程后重新启动。`,
+      );
+    }
+    notice?.(`已停止遗留的 Temporal 开发服务器（进程 ${recorded.server.pid}）。`);
+  }
+  rmSync(pidFileOf(dataDir), { force: true });
+}
+
 /**
  * Starts the project's Temporal-compatible development server (infra/temporal-dev-server) as a
  * child process with the same arguments the official `temporal server start-dev` takes, and waits
@@ -40,6 +98,8 @@ export async function startEmbeddedTemporal(
   options: EmbeddedTemporalOptions,
 ): Promise<EmbeddedTemporalHandle> {
   mkdirSync(options.dataDir, { recursive: true });
+  const dataDir = path.resolve(options.dataDir);
+  await stopStaleDevServer(dataDir, options.onNotice);
   const address = `127.0.0.1:${options.port}`;
   const child = spawn(
     process.execPath,
@@ -56,11 +116,25 @@ export async function startEmbeddedTemporal(
       ...(options.databaseUrl ? ['--db-url', options.databaseUrl] : []),
       '--headless',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // The IPC channel is the server's tie to us: when it closes (we died), the server stops.
+    { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
+  if (child.pid !== undefined) {
+    const record: DevServerPidFile = {
+      server: identityOf(child.pid),
+      owner: identityOf(process.pid),
+      port: options.port,
+    };
+    writeFileSync(pidFileOf(dataDir), JSON.stringify(record) + '\n');
+  }
+  // The channel must not keep this process alive on its own.
+  child.channel?.unref();
   let exited: string | undefined;
   let stderrTail = '';
-  child.on('exit', (code, signal) => (exited = `exited with ${signal ?? code}`));
+  child.on('exit', (code, signal) => {
+    exited = `exited with ${signal ?? code}`;
+    if (readPidFile(dataDir)?.server.pid === child.pid) rmSync(pidFileOf(dataDir), { force: true });
+  });
   const forward = (chunk: Buffer) =>
     chunk
       .toString('utf8')

@@ -36,17 +36,18 @@ describe('API authentication, roles, errors and audit', () => {
     expect(res.body.code).toBe('AUTH_INVALID_TOKEN');
   });
 
-  it('returns the caller with sub, roles, department and jurisdiction claims', async () => {
+  it('returns the caller with sub, roles, the department code resolved to its name, and jurisdiction', async () => {
     const res = await http()
       .get('/api/me')
-      .set(api.auth(['caseworker'], { sub: 'li.si', department: '行政审批股', jurisdiction: 'yexian' }))
+      .set(api.auth(['caseworker'], { sub: 'li.si', department: 'mzj-xzspg', jurisdiction: 'yexian-mz' }))
       .expect(200);
     expect(res.body).toEqual({
       sub: 'li.si',
       roles: ['caseworker'],
       roleNames: ['经办人'],
-      department: '行政审批股',
-      jurisdiction: 'yexian',
+      departmentCode: 'mzj-xzspg',
+      department: '叶县民政局行政审批股',
+      jurisdiction: 'yexian-mz',
     });
   });
 
@@ -63,7 +64,7 @@ describe('API authentication, roles, errors and audit', () => {
   it('answers 400 VALIDATION_FAILED with field-level messages for bad query parameters', async () => {
     const res = await http()
       .get('/api/audit?limit=abc&since=yesterday&extra=1')
-      .set(api.auth(['supervisor']))
+      .set(api.auth(['supervisor'], { jurisdiction: 'yexian-mz' }))
       .expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     const fields = res.body.details.fields.map((f: { field: string }) => f.field).sort();
@@ -90,7 +91,7 @@ describe('API authentication, roles, errors and audit', () => {
     await new Promise((r) => setTimeout(r, 100)); // audit writes are asynchronous to the response
     const res = await http()
       .get('/api/audit?actor=audited.user')
-      .set(api.auth(['supervisor']))
+      .set(api.auth(['admin']))
       .expect(200);
     expect(res.body.items.map((e: AuditEvent) => [e.method, e.path, e.statusCode])).toEqual([
       ['GET', '/api/audit', 403],

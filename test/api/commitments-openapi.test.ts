@@ -40,12 +40,12 @@ describe('commitments API in the OpenAPI document', () => {
     expect(params('/api/commitments/{id}/items/{no}/supply', 'post')).toEqual([
       'path:id',
       'path:no',
-      'header:idempotency-key?',
+      'header:Idempotency-Key?',
     ]);
     for (const action of ['verification', 'withdraw', 'breach-reports']) {
       expect(params(`/api/commitments/{id}/${action}`, 'post')).toEqual([
         'path:id',
-        'header:idempotency-key?',
+        'header:Idempotency-Key?',
       ]);
     }
     expect(params('/api/commitments/{id}/breach-reports/{no}/decision', 'post')).toContain('path:no');

@@ -16,7 +16,7 @@ describe('credit registry API: list exits (名单退出) and the record’s file
   const provider = (department = '叶县民政局') =>
     api.auth(['provider'], { department, sub: 'provider.wang' });
   const admin = () => api.auth(['admin'], { sub: 'admin.zhou' });
-  const supervisor = () => api.auth(['supervisor'], { sub: 'sv.zhao', jurisdiction: 'yexian' });
+  const supervisor = () => api.auth(['supervisor'], { sub: 'sv.zhao', jurisdiction: 'yexian-mz' });
 
   const ORG = uscc('52410422MJ0000901');
   const PERSON = residentId('41042219800101901');

@@ -14,7 +14,7 @@ describe('credit registry API: lists, measures and 逢办必查 checks', () => {
     api.auth(['caseworker'], { department, sub: 'cw.li' });
   const provider = (department = '叶县民政局') => api.auth(['provider'], { department });
   const admin = () => api.auth(['admin'], { sub: 'admin.zhou' });
-  const supervisor = () => api.auth(['supervisor']);
+  const supervisor = () => api.auth(['supervisor'], { jurisdiction: 'yexian-mz' });
 
   const ORG = uscc('52410422MJ0000401');
   const REP = residentId('41042219750505401');

@@ -17,10 +17,10 @@ describe('credit registry API: subjects and records', () => {
   afterAll(() => api.close());
   const http = () => request(api.app.getHttpServer());
 
-  const caseworker = () => api.auth(['caseworker'], { department: '行政审批股' });
+  const caseworker = () => api.auth(['caseworker'], { department: '叶县民政局行政审批股' });
   const provider = (department = '叶县民政局') =>
     api.auth(['provider'], { department, sub: `p@${department}` });
-  const supervisor = () => api.auth(['supervisor']);
+  const supervisor = () => api.auth(['supervisor'], { jurisdiction: 'yexian-mz' });
 
   const ORG = uscc('52410422MJ0000101');
   const REP = residentId('41042219800101101');

@@ -86,7 +86,7 @@ describe('a calendar change reaches open cases', () => {
       () =>
         http()
           .get(`/api/calendar/${year}/fan-out`)
-          .set(api.auth(['supervisor'])),
+          .set(api.auth(['supervisor'], { jurisdiction: 'yexian-mz' })),
       (r) => r.status === 200 && r.body.done === true,
     );
     return res.body;
@@ -296,7 +296,7 @@ describe('a calendar change reaches open cases', () => {
       .expect(403);
     await http()
       .post('/api/calendar/2027/fan-out')
-      .set(api.auth(['supervisor']))
+      .set(api.auth(['supervisor'], { jurisdiction: 'yexian-mz' }))
       .expect(403);
   });
 });

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiError } from '../common/errors';
 import { AuthenticatedRequest, IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
 import { ROLE_NAMES_ZH, Role } from './roles';
-import { TokenService } from './tokens';
+import { InvalidTokenClaims, TokenService } from './tokens';
 
 /**
  * Global guard: every route needs a valid bearer token (401 otherwise) unless marked @Public(),
@@ -28,8 +28,14 @@ export class AuthGuard implements CanActivate {
     }
     try {
       request.principal = this.tokens.verify(match[1]);
-    } catch {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'AUTH_INVALID_TOKEN', '访问令牌无效或已过期，请重新登录。');
+    } catch (err) {
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        'AUTH_INVALID_TOKEN',
+        err instanceof InvalidTokenClaims
+          ? `访问令牌无效：${err.message}请联系管理员重新签发令牌。`
+          : '访问令牌无效或已过期，请重新登录。',
+      );
     }
 
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);

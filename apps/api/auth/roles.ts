@@ -9,11 +9,19 @@ export const ROLE_NAMES_ZH: Record<Role, string> = {
   admin: '系统管理员',
 };
 
-/** Who is calling, taken from a verified bearer token. */
+/**
+ * Who is calling, taken from a verified bearer token. The token names its department by code
+ * within its jurisdiction (workflows/reference/directory.ts); `department` is the directory's
+ * canonical name for it, which case and record rows store. A principal never carries a free name.
+ */
 export interface Principal {
   sub: string;
   roles: Role[];
+  /** The department's code in the directory (claim `department`). */
+  departmentCode?: string;
+  /** The department's full name from the directory; set exactly when `departmentCode` is. */
   department?: string;
+  /** A jurisdiction code of the directory; always set when a department is. */
   jurisdiction?: string;
 }
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../../infra/config/config';
 import { isRole, ROLE_NAMES_ZH, ROLES } from './roles';
 import { loadSigningKeys } from './signing-keys';
-import { TokenService } from './tokens';
+import { directoryRefusal, TokenService } from './tokens';
 
 /**
  * `npm run token -- --role supervisor [--role admin] [--sub zhang.san] [--jurisdiction ningjin]
@@ -126,6 +126,8 @@ function main(argv: string[]): void {
     );
   }
   const expiresIn = parseTtl(values.ttl ?? '8h');
+  const refusal = directoryRefusal(values.jurisdiction, values.department);
+  if (refusal) throw new UsageError(refusal);
   const config = loadConfig();
   const tokens = new TokenService(loadSigningKeys(config.auth), config.auth);
   process.stdout.write(

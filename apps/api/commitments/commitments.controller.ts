@@ -22,6 +22,7 @@ import {
   withdrawCommitmentUpdate,
 } from '../../../workflows/commitment/messages';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { IdempotentAction } from '../cases/action-idempotency';
 import type { Principal } from '../auth/roles';
 import { uuid as uuidSchema } from '../common/field-schemas';
 import { ApiBodyExample } from '../common/openapi';
@@ -36,8 +37,8 @@ import {
   positionSchema,
   ReportBreachDto,
   SupplyItemDto,
-  VerificationDto,
-  WithdrawDto,
+  CommitmentVerificationDto,
+  CommitmentWithdrawDto,
 } from './commitments.schemas';
 import { CommitmentsService } from './commitments.service';
 
@@ -47,12 +48,6 @@ const position = new ZodValidationPipe(positionSchema);
 const REFUSALS =
   'Refused by the workflow: COMMITMENT_ENDED, COMMITMENT_WRONG_STATUS, COMMITMENT_ITEM_SUPPLIED, ' +
   'COMMITMENT_DEADLINE_PASSED, COMMITMENT_REPORT_DECIDED (409); COMMITMENT_INVALID_INPUT (422)';
-const ACTION_KEY = {
-  // Lower case, as the header is read (`@Headers('idempotency-key')`): one parameter in the document.
-  name: 'idempotency-key',
-  required: false,
-  description: 'Optional: a repeated request with the same key gets the first request’s answer (update id)',
-};
 const DEPARTMENT_ONLY =
   'COMMITMENT_OTHER_DEPARTMENT (a caseworker of another department), AUTH_FORBIDDEN_ROLE';
 
@@ -79,7 +74,7 @@ export class CommitmentsController {
       'internal actors, reminders or undecided reports. A wrong code or subject gives 404 without saying which.',
   })
   @ApiQuery({ name: 'queryCode', example: '7K2M-Q9TX-4HCP' })
-  @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011T' })
+  @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011U' })
   @ApiNotFoundResponse({ description: 'COMMITMENT_LOOKUP_NOT_FOUND' })
   lookup(@Query() query: LookupQueryDto) {
     return this.commitments.lookup(query.queryCode, query.subjectCode);
@@ -123,7 +118,7 @@ export class CommitmentsController {
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '8–200 visible ASCII characters' })
   @ApiBodyExample(CreateCommitmentDto, {
     kind: 'deferred-materials',
-    subjectCode: '52410422MJ0000011T',
+    subjectCode: '52410422MJ0000011U',
     signer: { name: '张三', capacity: '法定代表人', contact: '13800000000' },
     matter: '养老机构备案',
     items: [
@@ -172,7 +167,7 @@ export class CommitmentsController {
   })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   supply(
     @Param('id', uuid) id: string,
     @Param('no', position) no: number,
@@ -192,7 +187,7 @@ export class CommitmentsController {
   @ApiBodyExample(ExtendItemDto, { workingDays: 10, reason: '消防部门验收排期延后' })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   extend(
     @Param('id', uuid) id: string,
     @Param('no', position) no: number,
@@ -207,13 +202,13 @@ export class CommitmentsController {
   @HttpCode(200)
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker: the result of 事后核查 of a 告知承诺 (true → kept, false → breach)' })
-  @ApiBodyExample(VerificationDto, { truthful: true, finding: '现场核查，场地、人员与承诺一致' })
+  @ApiBodyExample(CommitmentVerificationDto, { truthful: true, finding: '现场核查，场地、人员与承诺一致' })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   verification(
     @Param('id', uuid) id: string,
-    @Body() body: VerificationDto,
+    @Body() body: CommitmentVerificationDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
@@ -229,7 +224,7 @@ export class CommitmentsController {
   @ApiBodyExample(ReportBreachDto, { description: '群众举报该机构未按承诺配备护理人员', source: '投诉举报' })
   @ApiNotFoundResponse({ description: 'COMMITMENT_NOT_FOUND (also another jurisdiction’s)' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   reportBreach(
     @Param('id', uuid) id: string,
     @Body() body: ReportBreachDto,
@@ -248,7 +243,7 @@ export class CommitmentsController {
   @ApiBodyExample(DecideBreachDto, { confirmed: false, reason: '经现场核实，护理人员配备符合承诺' })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   decideBreach(
     @Param('id', uuid) id: string,
     @Param('no', position) no: number,
@@ -265,13 +260,13 @@ export class CommitmentsController {
   @ApiOperation({
     summary: 'Caseworker, for the signer: withdraw the application before any deadline passed',
   })
-  @ApiBodyExample(WithdrawDto, { reason: '申请人书面申请撤回办理申请' })
+  @ApiBodyExample(CommitmentWithdrawDto, { reason: '申请人书面申请撤回办理申请' })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   withdraw(
     @Param('id', uuid) id: string,
-    @Body() body: WithdrawDto,
+    @Body() body: CommitmentWithdrawDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {

@@ -141,10 +141,10 @@ export const decideBreachSchema = z
 export const withdrawSchema = z.object({ reason }).strict();
 export class SupplyItemDto extends createZodDto(supplyItemSchema) {}
 export class ExtendItemDto extends createZodDto(extendItemSchema) {}
-export class VerificationDto extends createZodDto(verificationSchema) {}
+export class CommitmentVerificationDto extends createZodDto(verificationSchema) {}
 export class ReportBreachDto extends createZodDto(reportBreachSchema) {}
 export class DecideBreachDto extends createZodDto(decideBreachSchema) {}
-export class WithdrawDto extends createZodDto(withdrawSchema) {}
+export class CommitmentWithdrawDto extends createZodDto(withdrawSchema) {}
 
 /** Position of an item or a reported breach within its commitment (1, 2, 3 …). */
 export const positionSchema = queryInt(1, 999);

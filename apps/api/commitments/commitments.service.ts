@@ -36,7 +36,13 @@ import {
   requireIdempotencyKey,
 } from '../cases/case-intake';
 import { beforeInstant, countsOf, pageOf } from '../cases/case-listing';
-import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } from '../cases/case-scope';
+import {
+  inScope,
+  officeRelation,
+  requireClaim as requireCaseClaim,
+  scopeCondition,
+  scopeOf,
+} from '../cases/case-scope';
 import { answerAfterUpdate } from '../cases/case-answers';
 import { startCaseWorkflow, waitUntil } from '../cases/case-workflows';
 import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
@@ -258,16 +264,22 @@ export class CommitmentsService {
 
   // ------------------------------------------------------------------ actions
 
-  /** A commitment the caller's department accepted: 404 unknown, 403 another department's. */
+  /**
+   * A commitment the caller's department accepted: 404 unknown or another jurisdiction's, 403
+   * another department's of the same jurisdiction (naming the department, nothing of the case).
+   */
   private async forDepartment(principal: Principal, id: string): Promise<CommitmentCase> {
-    const department = requireClaim(principal, 'department');
+    requireClaim(principal, 'department');
     const row = await this.repo().findOneBy({ id });
-    if (!row) throw commitmentNotFound();
-    if (row.department !== department) {
+    const relation = row
+      ? officeRelation(principal, { jurisdiction: row.jurisdiction, officeDepartment: row.department })
+      : 'elsewhere';
+    if (!row || relation === 'elsewhere') throw commitmentNotFound();
+    if (relation !== 'own') {
       throw new ApiError(
         HttpStatus.FORBIDDEN,
         'COMMITMENT_OTHER_DEPARTMENT',
-        `信用承诺${row.caseNo}由${row.department}受理，只有该部门的经办人可以办理。`,
+        `该信用承诺由${row.department}受理，只有该部门的经办人可以办理。`,
       );
     }
     return row;

@@ -34,6 +34,7 @@ import {
   withdrawUpdate,
 } from '../../../workflows/objection/messages';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { IdempotentAction } from '../cases/action-idempotency';
 import { ApiBodyExample } from '../common/openapi';
 import type { Principal } from '../auth/roles';
 import {
@@ -55,11 +56,6 @@ const uuid = new ParseUUIDPipe({ version: '4' });
 
 const REFUSALS =
   'Refused by the workflow: OBJECTION_ENDED, OBJECTION_WRONG_STATUS (409), OBJECTION_INVALID_INPUT (422)';
-const ACTION_KEY = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Optional: a repeated request with the same key gets the first request’s answer (update id)',
-};
 
 /**
  * 异议处理 (objections): intake and the caseworker's actions, the provider's verification, the
@@ -83,7 +79,7 @@ export class ObjectionsController {
       'and, once closed, the written reply. A wrong code or subject gives 404 without saying which.',
   })
   @ApiQuery({ name: 'queryCode', example: '7K2M-Q9TX-4HCP' })
-  @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011T' })
+  @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011U' })
   @ApiNotFoundResponse({ description: 'OBJECTION_LOOKUP_NOT_FOUND' })
   lookup(@Query() query: LookupQueryDto) {
     return this.objections.lookup(query.queryCode, query.subjectCode);
@@ -132,7 +128,7 @@ export class ObjectionsController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '8–200 visible ASCII characters' })
   @ApiBodyExample(CreateObjectionDto, {
-    applicant: { name: '张三', contact: '13800000000', subjectCode: '52410422MJ0000011T' },
+    applicant: { name: '张三', contact: '13800000000', subjectCode: '52410422MJ0000011U' },
     channel: 'window',
     recordId: '3f1c7a52-8d4e-4b7a-9c1e-2a6b5d4e3f21',
     grounds: ['facts-wrong'],
@@ -178,7 +174,7 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker: ask the applicant for missing materials (补正); the clock stops' })
   @ApiBodyExample(RequestMaterialsDto, { items: ['营业执照复印件'], note: '请加盖公章' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   requestMaterials(
     @Param('id', uuid) id: string,
     @Body() body: RequestMaterialsDto,
@@ -196,7 +192,7 @@ export class ObjectionsController {
     attachments: [{ ref: 'DOC-2026-0002', name: '营业执照复印件' }],
   })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   materials(
     @Param('id', uuid) id: string,
     @Body() body: MaterialsReceivedDto,
@@ -212,7 +208,7 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker: forward the case to the record’s provider for verification (转办)' })
   @ApiBodyExample(ForwardDto, { note: '请核实' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   forward(
     @Param('id', uuid) id: string,
     @Body() body: ForwardDto,
@@ -228,7 +224,7 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker: extend the current step by 1–30 working days with a reason (延期)' })
   @ApiBodyExample(ExtendDto, { workingDays: 5, reason: '需调取原始执法档案' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   extend(
     @Param('id', uuid) id: string,
     @Body() body: ExtendDto,
@@ -244,7 +240,7 @@ export class ObjectionsController {
   @ApiOperation({ summary: 'Caseworker, for the applicant: withdraw the objection before the result (撤回)' })
   @ApiBodyExample(WithdrawDto, { reason: '申请人书面申请撤回' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   withdraw(
     @Param('id', uuid) id: string,
     @Body() body: WithdrawDto,
@@ -259,7 +255,7 @@ export class ObjectionsController {
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker: issue the written reply (异议处理结果告知书) and close the case' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   reply(
     @Param('id', uuid) id: string,
     @Body() body: IssueReplyDto,
@@ -298,11 +294,13 @@ export class ObjectionsController {
     description: 'VERIFICATION_ALREADY_REPLIED, OBJECTION_WRONG_STATUS, OBJECTION_ENDED',
   })
   @ApiUnprocessableEntityResponse({ description: 'OBJECTION_INVALID_INPUT' })
+  @IdempotentAction()
   verification(
     @Param('id', uuid) id: string,
     @Body() body: VerificationDto,
     @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.verify(principal, id, body);
+    return this.objections.verify(principal, id, body, idempotencyKey);
   }
 }

@@ -46,7 +46,13 @@ import {
   requireIdempotencyKey,
 } from '../cases/case-intake';
 import { beforeInstant, countsOf, pageOf } from '../cases/case-listing';
-import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } from '../cases/case-scope';
+import {
+  inScope,
+  officeRelation,
+  requireClaim as requireCaseClaim,
+  scopeCondition,
+  scopeOf,
+} from '../cases/case-scope';
 import { answerAfterUpdate, answerWhen } from '../cases/case-answers';
 import { startCaseWorkflow, updateError } from '../cases/case-workflows';
 import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
@@ -280,16 +286,20 @@ export class ObjectionsService {
 
   // ------------------------------------------------------------------ actions
 
-  /** Loads a case the caseworker's office runs: 404 unknown, 403 another department's. */
+  /**
+   * Loads a case the caseworker's office runs: 404 unknown or another jurisdiction's, 403 another
+   * department's of the same jurisdiction (naming the office, nothing of the case).
+   */
   private async forOffice(principal: Principal, id: string): Promise<ObjectionCase> {
-    const department = requireClaim(principal, 'department');
+    requireClaim(principal, 'department');
     const row = await this.repo().findOneBy({ id });
-    if (!row) throw caseNotFound();
-    if (row.officeDepartment !== department) {
+    const relation = row ? officeRelation(principal, row) : 'elsewhere';
+    if (!row || relation === 'elsewhere') throw caseNotFound();
+    if (relation !== 'own') {
       throw new ApiError(
         HttpStatus.FORBIDDEN,
         'OBJECTION_OTHER_DEPARTMENT',
-        `异议案件${row.caseNo}由${row.officeDepartment}办理，只有该部门的经办人可以操作。`,
+        `该异议案件由${row.officeDepartment}办理，只有该部门的经办人可以操作。`,
       );
     }
     return row;
@@ -351,8 +361,10 @@ export class ObjectionsService {
       correctedValues?: Record<string, string | null>;
       wrongfulPunishment: boolean;
     },
+    idempotencyKey?: string,
   ): Promise<{ reply: ProviderReplyResult; case: ReturnType<typeof caseDetail> }> {
     const department = requireClaim(principal, 'department');
+    checkActionKey(idempotencyKey);
     const row = await this.repo().findOneBy({ id });
     // A provider sees only the cases on its own records: others do not exist for it.
     if (!row || row.providerDepartment !== department) throw caseNotFound();
@@ -370,6 +382,8 @@ export class ObjectionsService {
               wrongfulPunishment: body.wrongfulPunishment,
             },
           ],
+          // A repeat is answered from action-idempotency.ts; the update id keeps a lost answer from replying twice.
+          ...(idempotencyKey ? { updateId: `${providerReplyUpdate.name}:${idempotencyKey}` } : {}),
         });
       // The case workflow applies the reply after the child answered: the answer waits until the
       // case is back with the office for the written reply (or has ended), as the next GET shows it.

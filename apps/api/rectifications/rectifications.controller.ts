@@ -21,6 +21,7 @@ import {
   type RecordInterviewInput,
 } from '../../../workflows/rectification/messages';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { IdempotentAction } from '../cases/action-idempotency';
 import type { Principal } from '../auth/roles';
 import { uuid as uuidSchema } from '../common/field-schemas';
 import { ApiBodyExample } from '../common/openapi';
@@ -29,13 +30,13 @@ import {
   CancelDto,
   CountQueryDto,
   CreateRectificationDto,
-  DecisionDto,
+  ConsequenceDecisionDto,
   ListQueryDto,
   LookupQueryDto,
   RecordInterviewDto,
   ScheduleInterviewDto,
   SubjectReportDto,
-  VerificationDto,
+  RectificationVerificationDto,
 } from './rectifications.schemas';
 import { RectificationsService } from './rectifications.service';
 
@@ -44,11 +45,6 @@ const uuid = new ZodValidationPipe(uuidSchema());
 const REFUSALS =
   'Refused by the workflow: RECTIFICATION_ENDED, RECTIFICATION_WRONG_STATUS, RECTIFICATION_INTERVIEW_NOT_HELD ' +
   '(409); RECTIFICATION_INVALID_INPUT (422)';
-const ACTION_KEY = {
-  name: 'idempotency-key',
-  required: false,
-  description: 'Optional: a repeated request with the same key gets the first request’s answer (update id)',
-};
 const DEPARTMENT_ONLY =
   'RECTIFICATION_OTHER_DEPARTMENT (a provider of another department), AUTH_FORBIDDEN_ROLE, AUTH_DEPARTMENT_REQUIRED';
 
@@ -91,13 +87,13 @@ export class RectificationsController {
   })
   @ApiBodyExample(SubjectReportDto, {
     queryCode: '7K2M-Q9TX-4HCP',
-    subjectCode: '91620321MA00000015',
+    subjectCode: '91620321MA00000017',
     description: '已补报并公示2026年度报告',
     attachments: [{ ref: 'DOC-2027-0001', name: '年度报告公示截图' }],
   })
   @ApiNotFoundResponse({ description: 'RECTIFICATION_LOOKUP_NOT_FOUND' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   report(@Body() body: SubjectReportDto, @Headers('idempotency-key') idempotencyKey?: string) {
     return this.rectifications.report(body, idempotencyKey);
   }
@@ -176,13 +172,16 @@ export class RectificationsController {
   @HttpCode(200)
   @Roles('provider')
   @ApiOperation({ summary: 'Department: verify the reported rectification (done → rectified)' })
-  @ApiBodyExample(VerificationDto, { result: 'partly', opinion: '年度报告已补报，责任制度尚未建立' })
+  @ApiBodyExample(RectificationVerificationDto, {
+    result: 'partly',
+    opinion: '年度报告已补报，责任制度尚未建立',
+  })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   verify(
     @Param('id', uuid) id: string,
-    @Body() body: VerificationDto,
+    @Body() body: RectificationVerificationDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
@@ -204,7 +203,7 @@ export class RectificationsController {
   })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   schedule(
     @Param('id', uuid) id: string,
     @Body() body: ScheduleInterviewDto,
@@ -231,7 +230,7 @@ export class RectificationsController {
   })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   record(
     @Param('id', uuid) id: string,
     @Body() body: RecordInterviewDto,
@@ -251,7 +250,7 @@ export class RectificationsController {
   @ApiBodyExample(CancelDto, { reason: '原行政处罚决定已被依法撤销' })
   @ApiForbiddenResponse({ description: DEPARTMENT_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   cancel(
     @Param('id', uuid) id: string,
     @Body() body: CancelDto,
@@ -276,13 +275,13 @@ export class RectificationsController {
   @ApiOperation({
     summary: 'Supervisor: confirm (applied) or reject the consequence proposed after a 警示约谈',
   })
-  @ApiBodyExample(DecisionDto, { confirmed: true, reason: '同意列入重点关注名单' })
+  @ApiBodyExample(ConsequenceDecisionDto, { confirmed: true, reason: '同意列入重点关注名单' })
   @ApiNotFoundResponse({ description: 'RECTIFICATION_NOT_FOUND (also another jurisdiction’s)' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(ACTION_KEY)
+  @IdempotentAction()
   decide(
     @Param('id', uuid) id: string,
-    @Body() body: DecisionDto,
+    @Body() body: ConsequenceDecisionDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {

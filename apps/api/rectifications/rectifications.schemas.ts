@@ -88,7 +88,7 @@ export class CreateRectificationDto extends createZodDto(createRectificationSche
 export const verificationSchema = z
   .object({ result: z.enum(VERIFICATION_RESULTS), opinion: text(5000) })
   .strict();
-export class VerificationDto extends createZodDto(verificationSchema) {}
+export class RectificationVerificationDto extends createZodDto(verificationSchema) {}
 
 export const scheduleInterviewSchema = z
   .object({
@@ -127,7 +127,7 @@ export const recordInterviewSchema = z
 export class RecordInterviewDto extends createZodDto(recordInterviewSchema) {}
 
 export const decisionSchema = z.object({ confirmed: z.boolean(), reason }).strict();
-export class DecisionDto extends createZodDto(decisionSchema) {}
+export class ConsequenceDecisionDto extends createZodDto(decisionSchema) {}
 
 export const cancelSchema = z.object({ reason }).strict();
 export class CancelDto extends createZodDto(cancelSchema) {}

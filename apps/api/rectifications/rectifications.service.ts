@@ -338,12 +338,18 @@ export class RectificationsService {
 
   // ------------------------------------------------------------------ actions
 
-  /** A rectification of the caller's department: 404 unknown, 403 another department's. */
+  /**
+   * A rectification of the caller's department (the match is on the directory's department
+   * name): 404 unknown or another jurisdiction's, 403 another department's of the same
+   * jurisdiction (naming the department, nothing of the case).
+   */
   private async forDepartment(principal: Principal, id: string): Promise<RectificationCase> {
     const department = requireClaim(principal, 'department');
     const row = await this.repo().findOneBy({ id });
-    if (!row) throw rectificationNotFound();
-    this.ownDepartment(department, row.department, `限期整改${row.caseNo}所依据的失信信息`);
+    if (!row || (row.department !== department && row.jurisdiction !== principal.jurisdiction)) {
+      throw rectificationNotFound();
+    }
+    this.ownDepartment(department, row.department, '该限期整改所依据的失信信息');
     return row;
   }
 

@@ -42,7 +42,7 @@ export class ListsController {
   @Roles('provider')
   @ApiOperation({ summary: 'Put a subject on a list, as the identifying department (provider)' })
   @ApiBodyExample(AddListEntryDto, {
-    subjectCode: '52410422MJ0000011T',
+    subjectCode: '52410422MJ0000011U',
     listType: 'black',
     domain: '民政',
     listName: '社会组织严重违法失信名单',

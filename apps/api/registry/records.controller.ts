@@ -54,7 +54,7 @@ export class RecordsController {
       'a different one with the same document number is refused with 409.',
   })
   @ApiBodyExample(RegisterRecordDto, {
-    subjectCode: '52410422MJ0000011T',
+    subjectCode: '52410422MJ0000011U',
     kind: 'administrative-penalty',
     documentNo: '叶民罚决字〔2026〕3号',
     decisionDate: '2026-03-02',

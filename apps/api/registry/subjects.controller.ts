@@ -40,7 +40,7 @@ export class SubjectsController {
   })
   @ApiBodyExample(RegisterSubjectDto, {
     kind: 'other-organisation',
-    code: '52410422MJ0000011T',
+    code: '52410422MJ0000011U',
     name: '叶县某养老服务中心',
     jurisdiction: 'yexian',
     persons: [{ role: 'legal-representative', code: '11010519491231002X', name: '王五' }],

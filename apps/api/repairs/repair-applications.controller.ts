@@ -13,17 +13,11 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
+import { IdempotentAction } from '../cases/action-idempotency';
 import { ApiBodyExample } from '../common/openapi';
 import { RepairApplicationsService } from './repair-applications.service';
 import { ApplyOnlineDto, EligibilityQueryDto, LookupQueryDto, SupplyByQueryCodeDto } from './repairs.schemas';
 import { RepairsService } from './repairs.service';
-
-export const REPAIR_ACTION_KEY = {
-  // Lower case, as the header is read (`@Headers('idempotency-key')`): one parameter in the document.
-  name: 'idempotency-key',
-  required: false,
-  description: 'Optional: a repeated request with the same key gets the first request’s answer (update id)',
-};
 
 export const REPAIR_MATERIALS_EXAMPLE = [
   { kind: 'correction-proof', attachment: { ref: 'UP-2026-0001', name: '罚款缴纳凭证' } },
@@ -56,7 +50,7 @@ export class RepairApplicationsController {
   })
   @ApiQuery({ name: 'jurisdiction', example: 'yexian-mz' })
   @ApiQuery({ name: 'recordId', example: '3f1c7a52-8d4e-4b7a-9c1e-2a6b5d4e3f21' })
-  @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011T' })
+  @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011U' })
   @ApiNotFoundResponse({ description: 'REPAIR_RECORD_NOT_FOUND' })
   @ApiUnprocessableEntityResponse({ description: 'REPAIR_SUBJECT_MISMATCH, REPAIR_POLICY_MISSING' })
   eligibility(@Query() query: EligibilityQueryDto) {
@@ -80,7 +74,7 @@ export class RepairApplicationsController {
   @ApiBodyExample(ApplyOnlineDto, {
     jurisdiction: 'yexian-mz',
     recordId: '3f1c7a52-8d4e-4b7a-9c1e-2a6b5d4e3f21',
-    subjectCode: '52410422MJ0000011T',
+    subjectCode: '52410422MJ0000011U',
     applicant: { name: '张三', contact: '13800000000' },
     materials: REPAIR_MATERIALS_EXAMPLE,
     channel: 'website',
@@ -113,7 +107,7 @@ export class RepairApplicationsController {
       'A wrong code or subject gives 404 without saying which.',
   })
   @ApiQuery({ name: 'queryCode', example: '7K2M-Q9TX-4HCP' })
-  @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011T' })
+  @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011U' })
   @ApiNotFoundResponse({ description: 'REPAIR_LOOKUP_NOT_FOUND' })
   lookup(@Query() query: LookupQueryDto) {
     return this.repairs.lookup(query.queryCode, query.subjectCode);
@@ -131,12 +125,12 @@ export class RepairApplicationsController {
   })
   @ApiBodyExample(SupplyByQueryCodeDto, {
     queryCode: '7K2M-Q9TX-4HCP',
-    subjectCode: '52410422MJ0000011T',
+    subjectCode: '52410422MJ0000011U',
     materials: [
       { kind: 'training-certificate', attachment: { ref: 'UP-2026-0003', name: '信用修复培训证明' } },
     ],
   })
-  @ApiHeader(REPAIR_ACTION_KEY)
+  @IdempotentAction()
   @ApiNotFoundResponse({ description: 'REPAIR_LOOKUP_NOT_FOUND' })
   @ApiConflictResponse({ description: 'REPAIR_ENDED, REPAIR_WRONG_STATUS (after the decision)' })
   supply(@Body() body: SupplyByQueryCodeDto, @Headers('idempotency-key') idempotencyKey?: string) {

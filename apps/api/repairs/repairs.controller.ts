@@ -20,22 +20,23 @@ import {
   withdrawRepairUpdate,
 } from '../../../workflows/repair/messages';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { IdempotentAction } from '../cases/action-idempotency';
 import type { Principal } from '../auth/roles';
 import { uuid as uuidSchema } from '../common/field-schemas';
 import { ApiBodyExample } from '../common/openapi';
 import { ZodValidationPipe } from '../common/validation';
-import { REPAIR_ACTION_KEY, REPAIR_MATERIALS_EXAMPLE } from './repair-applications.controller';
+import { REPAIR_MATERIALS_EXAMPLE } from './repair-applications.controller';
 import { RepairApplicationsService } from './repair-applications.service';
 import {
   AcceptDto,
   CountQueryDto,
-  DecisionDto,
+  RepairDecisionDto,
   ListQueryDto,
   RegisterApplicationDto,
-  RequestMaterialsDto,
+  RepairMaterialsRequestDto,
   RevocationDto,
   SupplyMaterialsDto,
-  WithdrawDto,
+  RepairWithdrawDto,
 } from './repairs.schemas';
 import { RepairsService } from './repairs.service';
 
@@ -112,7 +113,7 @@ export class RepairsController {
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '8–200 visible ASCII characters' })
   @ApiBodyExample(RegisterApplicationDto, {
     recordId: '3f1c7a52-8d4e-4b7a-9c1e-2a6b5d4e3f21',
-    subjectCode: '52410422MJ0000011T',
+    subjectCode: '52410422MJ0000011U',
     applicant: { name: '张三', contact: '13800000000' },
     materials: REPAIR_MATERIALS_EXAMPLE,
     channel: 'window',
@@ -157,14 +158,17 @@ export class RepairsController {
     description:
       'The applicant is told what to supply and by when; when that passes, the application lapses.',
   })
-  @ApiBodyExample(RequestMaterialsDto, { items: ['credit-report'], note: '请提供近一个月内出具的信用报告' })
+  @ApiBodyExample(RepairMaterialsRequestDto, {
+    items: ['credit-report'],
+    note: '请提供近一个月内出具的信用报告',
+  })
   @ApiNotFoundResponse({ description: 'REPAIR_NOT_FOUND (also another jurisdiction’s)' })
   @ApiForbiddenResponse({ description: OFFICE_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(REPAIR_ACTION_KEY)
+  @IdempotentAction()
   requestMaterials(
     @Param('id', uuid) id: string,
-    @Body() body: RequestMaterialsDto,
+    @Body() body: RepairMaterialsRequestDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
@@ -190,7 +194,7 @@ export class RepairsController {
   @ApiNotFoundResponse({ description: 'REPAIR_NOT_FOUND (also another jurisdiction’s)' })
   @ApiForbiddenResponse({ description: OFFICE_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(REPAIR_ACTION_KEY)
+  @IdempotentAction()
   supplyMaterials(
     @Param('id', uuid) id: string,
     @Body() body: SupplyMaterialsDto,
@@ -210,7 +214,7 @@ export class RepairsController {
   @ApiNotFoundResponse({ description: 'REPAIR_NOT_FOUND (also another jurisdiction’s)' })
   @ApiForbiddenResponse({ description: OFFICE_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(REPAIR_ACTION_KEY)
+  @IdempotentAction()
   accept(
     @Param('id', uuid) id: string,
     @Body() body: AcceptDto,
@@ -224,14 +228,14 @@ export class RepairsController {
   @HttpCode(200)
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker, for the applicant: withdraw the application before the decision' })
-  @ApiBodyExample(WithdrawDto, { reason: '申请人书面申请撤回' })
+  @ApiBodyExample(RepairWithdrawDto, { reason: '申请人书面申请撤回' })
   @ApiNotFoundResponse({ description: 'REPAIR_NOT_FOUND (also another jurisdiction’s)' })
   @ApiForbiddenResponse({ description: OFFICE_ONLY })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(REPAIR_ACTION_KEY)
+  @IdempotentAction()
   withdraw(
     @Param('id', uuid) id: string,
-    @Body() body: WithdrawDto,
+    @Body() body: RepairWithdrawDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
@@ -248,13 +252,13 @@ export class RepairsController {
       'told), list entries resting on it exit, the 信用修复承诺 starts; answered once the 信用修复决定书 is on ' +
       'file. Refusal: the 不予信用修复决定书 with reapplyFrom.',
   })
-  @ApiBodyExample(DecisionDto, { approved: true, reasons: '已缴清罚款并完成整改，符合信用修复条件' })
+  @ApiBodyExample(RepairDecisionDto, { approved: true, reasons: '已缴清罚款并完成整改，符合信用修复条件' })
   @ApiNotFoundResponse({ description: 'REPAIR_NOT_FOUND (also applications on other departments’ records)' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(REPAIR_ACTION_KEY)
+  @IdempotentAction()
   decide(
     @Param('id', uuid) id: string,
-    @Body() body: DecisionDto,
+    @Body() body: RepairDecisionDto,
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
@@ -273,7 +277,7 @@ export class RepairsController {
   @ApiBodyExample(RevocationDto, { reason: '经核查，提交的罚款缴纳凭证系伪造' })
   @ApiNotFoundResponse({ description: 'REPAIR_NOT_FOUND (also applications on other departments’ records)' })
   @ApiConflictResponse({ description: REFUSALS })
-  @ApiHeader(REPAIR_ACTION_KEY)
+  @IdempotentAction()
   revoke(
     @Param('id', uuid) id: string,
     @Body() body: RevocationDto,

@@ -85,11 +85,11 @@ export const acceptSchema = z.object({ note }).strict();
 export const withdrawSchema = z.object({ reason: text(2000) }).strict();
 export const decisionSchema = z.object({ approved: z.boolean(), reasons: text(5000) }).strict();
 export const revocationSchema = z.object({ reason: text(5000) }).strict();
-export class RequestMaterialsDto extends createZodDto(requestMaterialsSchema) {}
+export class RepairMaterialsRequestDto extends createZodDto(requestMaterialsSchema) {}
 export class SupplyMaterialsDto extends createZodDto(supplyMaterialsSchema) {}
 export class AcceptDto extends createZodDto(acceptSchema) {}
-export class WithdrawDto extends createZodDto(withdrawSchema) {}
-export class DecisionDto extends createZodDto(decisionSchema) {}
+export class RepairWithdrawDto extends createZodDto(withdrawSchema) {}
+export class RepairDecisionDto extends createZodDto(decisionSchema) {}
 export class RevocationDto extends createZodDto(revocationSchema) {}
 
 const lookup = { queryCode: text(40), subjectCode: text(40) };

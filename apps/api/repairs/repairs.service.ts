@@ -21,7 +21,13 @@ import {
 import type { Principal } from '../auth/roles';
 import { checkActionKey, findByQueryCode } from '../cases/case-intake';
 import { countsOf, pageOf } from '../cases/case-listing';
-import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } from '../cases/case-scope';
+import {
+  inScope,
+  officeRelation,
+  requireClaim as requireCaseClaim,
+  scopeCondition,
+  scopeOf,
+} from '../cases/case-scope';
 import { answerAfterUpdate } from '../cases/case-answers';
 import { ApiError, conflict, notFound } from '../common/errors';
 import { TEMPORAL_CLIENT } from '../core/runtime';
@@ -76,16 +82,17 @@ export class RepairsService {
    * (404); within the jurisdiction, another office's is refused (403).
    */
   private async forOffice(principal: Principal, id: string): Promise<RepairCase> {
-    const department = requireClaim(principal, 'department');
+    requireClaim(principal, 'department');
     const row = await this.repo().findOneBy({ id });
-    if (!row || (row.office !== department && row.jurisdiction !== principal.jurisdiction)) {
-      throw repairNotFound();
-    }
-    if (row.office !== department) {
+    const relation = row
+      ? officeRelation(principal, { jurisdiction: row.jurisdiction, officeDepartment: row.office })
+      : 'elsewhere';
+    if (!row || relation === 'elsewhere') throw repairNotFound();
+    if (relation !== 'own') {
       throw new ApiError(
         HttpStatus.FORBIDDEN,
         'REPAIR_OTHER_OFFICE',
-        `信用修复申请${row.caseNo}由${row.office}受理，只有该部门的经办人可以办理。`,
+        `该信用修复申请由${row.office}受理，只有该部门的经办人可以办理。`,
       );
     }
     return row;

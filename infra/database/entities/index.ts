@@ -1,5 +1,6 @@
 import { AuditChainHead, AuditEvent } from './audit-event.entity';
 import { CaseIndexRow } from './case/case-index.entity';
+import { IdempotentActionAnswer } from './case/idempotent-action.entity';
 import { CommitmentCase, CommitmentEvent, CommitmentItem } from './commitment';
 import { RepairCase, RepairEvent } from './repair';
 import { RectificationCase, RectificationEvent } from './rectification';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   RectificationEvent,
   OpenDeadline,
   CaseIndexRow,
+  IdempotentActionAnswer,
   ...REGISTRY_ENTITIES,
 ];
 
@@ -42,6 +44,7 @@ export {
   CommitmentCase,
   CommitmentEvent,
   CommitmentItem,
+  IdempotentActionAnswer,
   Notification,
   ObjectionCase,
   ObjectionEvent,

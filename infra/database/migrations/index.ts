@@ -12,6 +12,7 @@ import { ListExit1763856950000 } from './1763856950000-list-exit';
 import { Rectification1763857000000 } from './1763857000000-rectification';
 import { AuditChain1763857100000 } from './1763857100000-audit-chain';
 import { CaseIndex1763857200000 } from './1763857200000-case-index';
+import { IdempotentAction1763857300000 } from './1763857300000-idempotent-action';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   Rectification1763857000000,
   AuditChain1763857100000,
   CaseIndex1763857200000,
+  IdempotentAction1763857300000,
 ];

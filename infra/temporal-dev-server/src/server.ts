@@ -3,6 +3,16 @@ import type * as protobuf from 'protobufjs';
 import { Engine } from './engine/engine';
 import { RpcError } from './errors';
 import { decode, encode, Msg, root } from './proto';
+import {
+  checkFields,
+  isUndecodable,
+  MAX_RECEIVE_MESSAGE_BYTES,
+  METHOD_CHECKS,
+  requestType as requestTypeOf,
+  SKIPPED_FIELDS,
+  UNDECODABLE,
+  type Undecodable,
+} from './request-checks';
 import { Handler, workflowServiceHandlers } from './service';
 
 const SERVICES = {
@@ -24,7 +34,15 @@ function serviceDefinition(serviceName: string): grpc.ServiceDefinition {
       requestStream: !!method.requestStream,
       responseStream: !!method.responseStream,
       requestSerialize: (value: Msg) => encode(requestType, value),
-      requestDeserialize: (buf: Buffer) => decode(requestType, buf),
+      // Bytes that are not the request message are the caller's mistake (INVALID_ARGUMENT, answered
+      // by the handler), not the INTERNAL grpc-js gives when a deserializer throws.
+      requestDeserialize: (buf: Buffer): Msg | Undecodable => {
+        try {
+          return decode(requestType, buf);
+        } catch (err) {
+          return { [UNDECODABLE]: err instanceof Error ? err.message : String(err) };
+        }
+      },
       responseSerialize: (value: Msg) => encode(responseType, value),
       responseDeserialize: (buf: Buffer) => decode(responseType, buf),
     };
@@ -61,7 +79,23 @@ function implementation(
   const impl: grpc.UntypedServiceImplementation = {};
   for (const name of Object.keys(service.methods)) {
     const handler = handlers[name];
+    const requestType = requestTypeOf(serviceName, name);
     impl[name] = (call: grpc.ServerUnaryCall<Msg, Msg>, callback: grpc.sendUnaryData<Msg>) => {
+      const request: unknown = call.request;
+      if (isUndecodable(request)) {
+        callback({
+          code: grpc.status.INVALID_ARGUMENT,
+          details: `the request is not a valid ${requestType.name} message: ${request[UNDECODABLE]}`,
+        });
+        return;
+      }
+      try {
+        checkFields(requestType, (request ?? {}) as Msg, SKIPPED_FIELDS[name]);
+        METHOD_CHECKS[name]?.((request ?? {}) as Msg);
+      } catch (err) {
+        callback(toServiceError(err, name, log));
+        return;
+      }
       if (!handler) {
         callback({
           code: grpc.status.UNIMPLEMENTED,
@@ -114,7 +148,8 @@ export async function startGrpcServer(
   log: (line: string) => void,
 ): Promise<GrpcServerHandle> {
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': 128 * 1024 * 1024,
+    // As Temporal's frontend: a larger request is refused by gRPC with RESOURCE_EXHAUSTED.
+    'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES,
     'grpc.max_send_message_length': 128 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
   });

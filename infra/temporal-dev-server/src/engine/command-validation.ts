@@ -1,6 +1,7 @@
 import { CommandType, WorkflowTaskFailedCause } from '../enums';
 import { RpcError } from '../errors';
-import { durationMs, Msg, unpackAny } from '../proto';
+import { durationMs, Msg, type, unpackAny } from '../proto';
+import { checkFields } from '../request-checks';
 
 /** Why a workflow task's commands were refused: recorded as the WorkflowTaskFailed cause. */
 export interface CommandViolation {
@@ -69,11 +70,27 @@ export function validateCommands(
   return undefined;
 }
 
+/** The cause a command's malformed fields (a duration out of range, an unknown enum value) fail the task with. */
+const BAD_ATTRIBUTES: Record<number, number> = {
+  [CommandType.SCHEDULE_ACTIVITY_TASK]: WorkflowTaskFailedCause.BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
+  [CommandType.START_TIMER]: WorkflowTaskFailedCause.BAD_START_TIMER_ATTRIBUTES,
+  [CommandType.RECORD_MARKER]: WorkflowTaskFailedCause.BAD_RECORD_MARKER_ATTRIBUTES,
+  [CommandType.START_CHILD_WORKFLOW_EXECUTION]: WorkflowTaskFailedCause.BAD_START_CHILD_EXECUTION_ATTRIBUTES,
+  [CommandType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION]:
+    WorkflowTaskFailedCause.BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES,
+};
+
 function validateCommand(
   command: Msg,
   seen: { activityIds: Set<string>; timerIds: Set<string>; messageIds: Set<string>; context: CommandContext },
 ): CommandViolation | undefined {
   const bad = (cause: number, message: string): CommandViolation => ({ cause, message });
+  try {
+    checkFields(type('temporal.api.command.v1.Command'), command);
+  } catch (err) {
+    const cause = BAD_ATTRIBUTES[command.commandType] ?? WorkflowTaskFailedCause.UNHANDLED_COMMAND;
+    return bad(cause, err instanceof Error ? err.message : String(err));
+  }
   switch (command.commandType) {
     case CommandType.SCHEDULE_ACTIVITY_TASK: {
       const a = command.scheduleActivityTaskCommandAttributes;
