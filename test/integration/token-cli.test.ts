@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
@@ -114,6 +114,22 @@ describe('npm run token', () => {
         exp: number;
       };
       expect(claims.exp - claims.iat).toBe(30 * 60);
+    });
+
+    it('runs every `npm run token -- …` example of README.md as printed: each token is accepted', async () => {
+      const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const examples = [...readme.matchAll(/`npm run token -- ([^`]+)`/g)]
+        .map((m) => m[1].trim())
+        .filter((args) => args !== '--help' && !args.includes('<'));
+      expect(examples.length).toBeGreaterThanOrEqual(2);
+      for (const example of examples) {
+        const run = await token(example.split(/\s+/), dataDir);
+        expect({ example, code: run.code, stderr: run.stderr }).toEqual({ example, code: 0, stderr: '' });
+        const me = await request(api.app.getHttpServer())
+          .get('/api/me')
+          .set('Authorization', `Bearer ${run.stdout.trim()}`);
+        expect({ example, status: me.status }).toEqual({ example, status: 200 });
+      }
     });
 
     it('reads a bare number of seconds as seconds', async () => {
