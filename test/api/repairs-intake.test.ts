@@ -86,9 +86,21 @@ describe('repairs API: the pre-check and applications', () => {
       await precheck({ recordId: r.recordId, subjectCode: other.subjectCode })
         .expect(422)
         .expect((res) => expect(res.body.code).toBe('REPAIR_SUBJECT_MISMATCH'));
-      await precheck({ recordId: r.recordId, subjectCode: r.subjectCode, jurisdiction: 'atlantis' })
-        .expect(422)
-        .expect((res) => expect(res.body.code).toBe('REPAIR_POLICY_MISSING'));
+      const unknown = await precheck({
+        recordId: r.recordId,
+        subjectCode: r.subjectCode,
+        jurisdiction: 'atlantis',
+      }).expect(422);
+      // The refusal names the jurisdictions that have a policy, and where the directory is.
+      expect(unknown.body).toMatchObject({
+        code: 'REPAIR_POLICY_MISSING',
+        message: expect.stringContaining('yexian-mz（叶县民政局）'),
+        details: {
+          jurisdiction: 'atlantis',
+          jurisdictions: expect.arrayContaining(['yexian-mz', 'ningjin']),
+        },
+      });
+      expect(unknown.body.message).toContain('GET /api/jurisdictions');
       const bad = await precheck({ recordId: 'not-a-uuid', subjectCode: '52410422MJ0000011X' }).expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
       expect(bad.body.details.fields.map((f: Json) => f.field).sort()).toEqual(['recordId', 'subjectCode']);

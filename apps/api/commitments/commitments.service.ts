@@ -45,7 +45,8 @@ import {
 } from '../cases/case-scope';
 import { answerAfterUpdate } from '../cases/case-answers';
 import { startCaseWorkflow, waitUntil } from '../cases/case-workflows';
-import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
+import { ApiError, conflict, notFound } from '../common/errors';
+import { policyMissing } from '../cases/policy-missing';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import {
   commitmentDetail,
@@ -126,7 +127,7 @@ export class CommitmentsService {
     const signedAt = new Date().toISOString();
     const policy = await this.policies.inForceAt(jurisdiction, shanghaiDate(signedAt));
     if (!policy) {
-      throw unprocessable('COMMITMENT_POLICY_MISSING', `辖区“${jurisdiction}”没有现行有效的信用承诺政策。`);
+      throw await policyMissing(this.policies, 'COMMITMENT_POLICY_MISSING', '信用承诺政策', jurisdiction);
     }
     const rules = commitmentRules(policy);
 

@@ -56,6 +56,7 @@ import {
 import { answerAfterUpdate, answerWhen } from '../cases/case-answers';
 import { startCaseWorkflow, updateError } from '../cases/case-workflows';
 import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
+import { policyMissing } from '../cases/policy-missing';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import { applicantView, caseDetail, caseSummary } from './objection-views';
 import type { CountQuery, CreateObjectionBody, ListQuery } from './objections.schemas';
@@ -147,7 +148,7 @@ export class ObjectionsService {
     const receivedAt = new Date().toISOString();
     const policy = await this.policies.inForceAt(jurisdiction, shanghaiDate(receivedAt));
     if (!policy) {
-      throw unprocessable('OBJECTION_POLICY_MISSING', `辖区“${jurisdiction}”没有现行有效的异议处理政策。`);
+      throw await policyMissing(this.policies, 'OBJECTION_POLICY_MISSING', '异议处理政策', jurisdiction);
     }
     if (!policy.document.objection.channels.includes(body.channel)) {
       throw unprocessable(

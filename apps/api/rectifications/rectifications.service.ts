@@ -47,6 +47,7 @@ import { inScope, requireClaim as requireCaseClaim, scopeCondition, scopeOf } fr
 import { answerAfterUpdate } from '../cases/case-answers';
 import { rowWhen, startCaseWorkflow } from '../cases/case-workflows';
 import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
+import { policyMissing } from '../cases/policy-missing';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import { rectificationDetail, rectificationSummary, subjectView } from './rectification-views';
 import type {
@@ -124,10 +125,7 @@ export class RectificationsService {
     const startedAt = new Date().toISOString();
     const policy = await this.policies.inForceAt(jurisdiction, shanghaiDate(startedAt));
     if (!policy) {
-      throw unprocessable(
-        'RECTIFICATION_POLICY_MISSING',
-        `辖区“${jurisdiction}”没有现行有效的限期整改政策。`,
-      );
+      throw await policyMissing(this.policies, 'RECTIFICATION_POLICY_MISSING', '限期整改政策', jurisdiction);
     }
     const { basis, subject } = await this.resolveBasis(department, body, policy);
     const queryCode = newQueryCode();

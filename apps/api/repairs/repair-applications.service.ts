@@ -34,6 +34,7 @@ import {
 import { requireClaim } from '../cases/case-scope';
 import { rowWhen, startCaseWorkflow } from '../cases/case-workflows';
 import { conflict, notFound, unprocessable } from '../common/errors';
+import { policyMissing } from '../cases/policy-missing';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import { applicantView, eligibilityView, repairSummary } from './repair-views';
 import type { ApplyOnlineBody, EligibilityQuery, RegisterApplicationBody } from './repairs.schemas';
@@ -166,7 +167,7 @@ export class RepairApplicationsService {
     const receivedAt = new Date().toISOString();
     const policies = await this.policiesOf(intake.jurisdiction);
     const policy = policyInForceAt(policies, shanghaiDate(receivedAt));
-    if (!policy) throw policyMissing(intake.jurisdiction);
+    if (!policy) throw await this.policyMissing(intake.jurisdiction);
     const office = intake.office ?? facts.record.department;
 
     const queryCode = newQueryCode();
@@ -337,16 +338,13 @@ export class RepairApplicationsService {
     return { ...facts, subject };
   }
 
+  private policyMissing(jurisdiction: string) {
+    return policyMissing(this.policies, 'REPAIR_POLICY_MISSING', '信用修复政策', jurisdiction);
+  }
+
   private async policiesOf(jurisdiction: string): Promise<PolicyVersion[]> {
     const versions = await this.policies.versions(jurisdiction);
-    if (versions.length === 0) throw policyMissing(jurisdiction);
+    if (versions.length === 0) throw await this.policyMissing(jurisdiction);
     return versions;
   }
 }
-
-const policyMissing = (jurisdiction: string) =>
-  unprocessable(
-    'REPAIR_POLICY_MISSING',
-    `辖区“${jurisdiction}”没有现行有效的信用修复政策，请核对辖区或联系信用主管部门。`,
-    { jurisdiction },
-  );
