@@ -20,7 +20,7 @@ describe('the guided tour (docs/tour.md)', () => {
   });
   afterAll(() => service?.stop());
 
-  it('takes one objection from the provider’s record to the written reply, every command as printed', () => {
+  it('takes one objection from the provider’s record to the written reply, and one rectification to its verification, every command as printed', () => {
     const blocks = shellBlocks(readFileSync(path.join(ROOT, 'docs', 'tour.md'), 'utf8'));
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     const script = ['set -euo pipefail', ...blocks].join('\n');
@@ -35,5 +35,8 @@ describe('the guided tour (docs/tour.md)', () => {
     expect(run.stdout).toContain('异议处理结果告知书');
     expect(run.stdout).toContain('经核实信息有误，已予更正');
     expect(run.stdout).toContain('"statusName": "已办结"');
+    // The rectification: ordered with a query code, reported by the subject, verified as done.
+    expect(run.stdout).toMatch(/"stage": "整改中"/);
+    expect(run.stdout).toContain('"statusName": "已整改"');
   });
 });
