@@ -20,7 +20,7 @@ describe('the guided tour (docs/tour.md)', () => {
   });
   afterAll(() => service?.stop());
 
-  it('takes one objection from the provider’s record to the written reply, and one rectification to its verification, every command as printed', () => {
+  it('takes one objection from the provider’s record to the written reply, one rectification to its verification and one commitment to its first supplied item, every command as printed', () => {
     const blocks = shellBlocks(readFileSync(path.join(ROOT, 'docs', 'tour.md'), 'utf8'));
     expect(blocks.length).toBeGreaterThanOrEqual(8);
     const script = ['set -euo pipefail', ...blocks].join('\n');
@@ -38,5 +38,8 @@ describe('the guided tour (docs/tour.md)', () => {
     // The rectification: ordered with a query code, reported by the subject, verified as done.
     expect(run.stdout).toMatch(/"stage": "整改中"/);
     expect(run.stdout).toContain('"statusName": "已整改"');
+    // The commitment: in force, the first item supplied, the second still open.
+    expect(run.stdout).toMatch(/"name": "住所使用证明",\s+"state": "supplied"/);
+    expect(run.stdout).toMatch(/"name": "验资报告",\s+"state": "open"/);
   });
 });
