@@ -38,6 +38,7 @@ describe('the guided tour (docs/tour.md)', () => {
     // The rectification: ordered with a query code, reported by the subject, verified as done.
     expect(run.stdout).toMatch(/"stage": "整改中"/);
     expect(run.stdout).toContain('"statusName": "已整改"');
+    expect(run.stdout).toContain('"materialName": "完成信用整改的证明"');
     // The commitment: in force, the first item supplied, the second still open.
     expect(run.stdout).toMatch(/"name": "住所使用证明",\s+"state": "supplied"/);
     expect(run.stdout).toMatch(/"name": "验资报告",\s+"state": "open"/);
