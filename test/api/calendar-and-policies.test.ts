@@ -50,7 +50,13 @@ describe('calendar and policies API', () => {
       .query({ from: '2026-11-23T09:00:00+08:00', workingDays: 1, jurisdiction: 'atlantis' })
       .set(caseworker())
       .expect(404);
-    expect(unknown.body).toMatchObject({ code: 'JURISDICTION_NOT_FOUND', message: '未知的辖区：atlantis' });
+    expect(unknown.body).toMatchObject({
+      code: 'JURISDICTION_NOT_FOUND',
+      message: expect.stringMatching(
+        /^未知的辖区：atlantis。已有政策的辖区：.*ningjin.*GET \/api\/jurisdictions/,
+      ),
+      details: { jurisdiction: 'atlantis', jurisdictions: expect.arrayContaining(['ningjin', 'yexian-mz']) },
+    });
     await http()
       .get('/api/calendar/deadline')
       .query({ from: '2026-11-23T09:00:00+08:00', workingDays: 1 })

@@ -1,3 +1,4 @@
+import { unknownJurisdiction } from '../cases/policy-missing';
 import {
   Body,
   Controller,
@@ -76,7 +77,7 @@ export class CalendarController {
   })
   async deadline(@Query() query: DeadlineQueryDto) {
     if (query.jurisdiction && !(await this.policies.jurisdictions()).includes(query.jurisdiction)) {
-      throw notFound('JURISDICTION_NOT_FOUND', `未知的辖区：${query.jurisdiction}`);
+      throw await unknownJurisdiction(this.policies, query.jurisdiction);
     }
     try {
       // A year beyond the statutory rules (1901–2100) has no provisional calendar: 400, not 500.

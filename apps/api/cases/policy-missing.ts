@@ -1,6 +1,6 @@
 import type { PolicyStore } from '../../../activities/policies/policy-store';
 import { jurisdictionByCode } from '../../../workflows/reference/directory';
-import { ApiError, unprocessable } from '../common/errors';
+import { ApiError, notFound, unprocessable } from '../common/errors';
 
 /**
  * 422 `<PROCEDURE>_POLICY_MISSING` for a jurisdiction without a policy in force, for every
@@ -24,5 +24,15 @@ export async function policyMissing(
       (named.length ? `已有政策的辖区：${named.join('、')}。` : '尚无任何辖区的政策。') +
       '辖区与部门代码见 GET /api/jurisdictions。',
     { jurisdiction, jurisdictions: available },
+  );
+}
+
+/** 404 JURISDICTION_NOT_FOUND for a code no policy names, listing the ones that exist. */
+export async function unknownJurisdiction(policies: PolicyStore, jurisdiction: string): Promise<ApiError> {
+  const known = await policies.jurisdictions();
+  return notFound(
+    'JURISDICTION_NOT_FOUND',
+    `未知的辖区：${jurisdiction}。已有政策的辖区：${known.join('、')}；辖区与部门代码见 GET /api/jurisdictions。`,
+    { jurisdiction, jurisdictions: known },
   );
 }

@@ -34,6 +34,7 @@ import {
   withdrawUpdate,
 } from '../../../workflows/objection/messages';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { PublicRateLimit } from '../common/throttling';
 import { IdempotentAction } from '../cases/action-idempotency';
 import { ApiBodyExample } from '../common/openapi';
 import type { Principal } from '../auth/roles';
@@ -72,6 +73,7 @@ export class ObjectionsController {
 
   @Get('lookup')
   @Public()
+  @PublicRateLimit('lookup')
   @ApiOperation({
     summary: 'Applicant: progress of an objection by query code and subject code (no token)',
     description:
@@ -251,6 +253,7 @@ export class ObjectionsController {
   }
 
   @Post(':id/reply')
+  @ApiBodyExample(IssueReplyDto, {})
   @HttpCode(200)
   @Roles('caseworker')
   @ApiOperation({ summary: 'Caseworker: issue the written reply (异议处理结果告知书) and close the case' })

@@ -1,3 +1,4 @@
+import { unknownJurisdiction } from '../cases/policy-missing';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
@@ -8,7 +9,7 @@ import { policyInForceAt } from '../../../workflows/policies';
 import { shanghaiDate } from '../../../workflows/calendar';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
-import { badRequest, notFound } from '../common/errors';
+import { badRequest } from '../common/errors';
 import { dateOrInstant } from '../common/field-schemas';
 
 /** The policy document itself is checked field by field by its own validator (400 POLICY_INVALID). */
@@ -49,7 +50,7 @@ export class PoliciesController {
   @ApiOperation({ summary: 'The version in force today and the full history' })
   async get(@Param('jurisdiction') jurisdiction: string) {
     const versions = await this.policies.versions(jurisdiction);
-    if (versions.length === 0) throw notFound('JURISDICTION_NOT_FOUND', `未知的辖区：${jurisdiction}`);
+    if (versions.length === 0) throw await unknownJurisdiction(this.policies, jurisdiction);
     return { jurisdiction, current: policyInForceAt(versions, today()) ?? null, versions };
   }
 

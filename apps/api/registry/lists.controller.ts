@@ -64,6 +64,7 @@ export class ListsController {
   }
 
   @Post('list-entries/:id/exit')
+  @ApiBodyExample(ReasonDto, { reason: '整改到位，移出重点关注名单' })
   @HttpCode(200)
   @Roles('provider', 'supervisor')
   @ApiOperation({

@@ -69,6 +69,7 @@ export class MeasuresController {
   }
 
   @Post('measures/:code/publish')
+  @ApiBodyExample(PublishMeasureDto, { publishedOn: '2026-12-01' })
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Publish a measure (公布) (admin)' })
@@ -160,6 +161,7 @@ export class MeasuresController {
   }
 
   @Post('applied-measures/:id/suspend')
+  @ApiBodyExample(ReasonDto, { reason: '异议处理期间暂停实施', caseRef: 'YEXIAN-MZ-2026-000001' })
   @HttpCode(200)
   @Roles('caseworker', 'provider', 'supervisor')
   @ApiOperation({
@@ -179,6 +181,7 @@ export class MeasuresController {
   }
 
   @Post('applied-measures/:id/reinstate')
+  @ApiBodyExample(ReasonDto, { reason: '异议已办结，恢复实施' })
   @HttpCode(200)
   @Roles('caseworker', 'provider', 'supervisor')
   @ApiOperation({ summary: 'Reinstate a suspended measure — executing department or supervisor' })
@@ -194,6 +197,7 @@ export class MeasuresController {
   }
 
   @Post('applied-measures/:id/lift')
+  @ApiBodyExample(ReasonDto, { reason: '信用修复完成，解除惩戒措施', caseRef: 'YEXIAN-MZ-XF-2026-000001' })
   @HttpCode(200)
   @Roles('caseworker', 'provider', 'supervisor')
   @ApiOperation({ summary: 'Lift a measure for good (解除) — executing department or supervisor' })
