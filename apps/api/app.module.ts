@@ -1,5 +1,6 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditController } from './audit/audit.controller';
@@ -9,6 +10,7 @@ import { apiLoggerOptions } from './audit/request-logging';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/tokens';
 import { ErrorFilter } from './common/error.filter';
+import { PublicThrottlerGuard, publicThrottlerOptions } from './common/throttling';
 import { apiLogOutput } from './core/log-output';
 import { APP_CONFIG, ApiRuntime, TEMPORAL_CLIENT, TEMPORAL_PROBE, WORKER_STATUS } from './core/runtime';
 import { DataSource } from 'typeorm';
@@ -59,6 +61,8 @@ export class AppModule implements NestModule {
           useFactory: () => ({ ...runtime.dataSource.options }),
           dataSourceFactory: async () => runtime.dataSource,
         }),
+        // Limits of the public (no-token) endpoints marked @PublicRateLimit() (common/throttling.ts).
+        ThrottlerModule.forRoot(publicThrottlerOptions(runtime.config.throttle)),
         RegistryModule,
         ObjectionsModule,
         CommitmentsModule,
@@ -71,6 +75,7 @@ export class AppModule implements NestModule {
       providers: [
         AuditTrail,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: PublicThrottlerGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         {
           provide: CalendarStore,

@@ -14,6 +14,14 @@ const port = (name: string, fallback: number) =>
     .max(65535, `${name} must be between 1 and 65535`)
     .default(fallback);
 
+const perWindow = (name: string, fallback: number) =>
+  z.coerce
+    .number({ invalid_type_error: `${name} must be a number of requests` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .max(1_000_000, `${name} must be at most 1000000`)
+    .default(fallback);
+
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'must be true or false' }) })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -24,6 +32,19 @@ const envSchema = z.object({
   PORT: port('PORT', 3000),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Express `trust proxy`: 0 (the socket's address is the client), a hop count, or addresses/subnets. */
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(\d{1,2}|[A-Za-z0-9.:/]+(\s*,\s*[A-Za-z0-9.:/]+)*)$/,
+      'TRUST_PROXY must be a hop count (e.g. 1) or a comma list of proxy addresses or subnets (e.g. loopback, 10.0.0.0/8)',
+    )
+    .default('0'),
+
+  THROTTLE_LOOKUP_PER_MINUTE: perWindow('THROTTLE_LOOKUP_PER_MINUTE', 10),
+  THROTTLE_LOOKUP_PER_SUBJECT_PER_HOUR: perWindow('THROTTLE_LOOKUP_PER_SUBJECT_PER_HOUR', 20),
+  THROTTLE_PUBLIC_PER_MINUTE: perWindow('THROTTLE_PUBLIC_PER_MINUTE', 60),
+  THROTTLE_PUBLIC_PER_SUBJECT_PER_HOUR: perWindow('THROTTLE_PUBLIC_PER_SUBJECT_PER_HOUR', 120),
 
   DATABASE_URL: z
     .string()
@@ -67,7 +88,17 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
-  http: { host: string; port: number };
+  /** trustProxy: express's `trust proxy` (false: req.ip is the socket's peer). */
+  http: { host: string; port: number; trustProxy: false | number | string };
+  /**
+   * Rate limits of the public (no-token) endpoints (apps/api/common/throttling.ts): look-ups by
+   * query code, and the public lists, pre-check and online application; per client a minute,
+   * per subject code an hour.
+   */
+  throttle: {
+    lookup: { perClientPerMinute: number; perSubjectPerHour: number };
+    public: { perClientPerMinute: number; perSubjectPerHour: number };
+  };
   dataDir: string;
   logLevel: Env['LOG_LEVEL'];
   database: { url?: string; embeddedPort: number; name: string };
@@ -96,6 +127,11 @@ export class ConfigError extends Error {
   }
 }
 
+function trustProxy(value: string): false | number | string {
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  return value;
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
   const relevant = Object.fromEntries(
     Object.keys(envSchema.shape).flatMap((key) => {
@@ -118,7 +154,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
   const embeddedKeys = !env.AUTH_JWT_PUBLIC_KEY_FILE;
   return {
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT },
+    http: { host: env.HOST, port: env.PORT, trustProxy: trustProxy(env.TRUST_PROXY) },
+    throttle: {
+      lookup: {
+        perClientPerMinute: env.THROTTLE_LOOKUP_PER_MINUTE,
+        perSubjectPerHour: env.THROTTLE_LOOKUP_PER_SUBJECT_PER_HOUR,
+      },
+      public: {
+        perClientPerMinute: env.THROTTLE_PUBLIC_PER_MINUTE,
+        perSubjectPerHour: env.THROTTLE_PUBLIC_PER_SUBJECT_PER_HOUR,
+      },
+    },
     dataDir,
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL, embeddedPort: env.EMBEDDED_POSTGRES_PORT, name: env.DATABASE_NAME },

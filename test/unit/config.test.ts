@@ -11,6 +11,8 @@ describe('typed configuration', () => {
     expect(config.dataDir).toBe(path.resolve('/srv/app', '.data'));
     expect(config.auth.embeddedKeys).toBe(true);
     expect(config.auth.privateKeyFile).toBe('/srv/app/.data/auth/jwt-private.pem');
+    expect(config.http.trustProxy).toBe(false);
+    expect(config.throttle.lookup).toEqual({ perClientPerMinute: 10, perSubjectPerHour: 20 });
   });
 
   it('switches to external PostgreSQL and Temporal when their addresses are set', () => {
@@ -35,6 +37,9 @@ describe('typed configuration', () => {
     ['TEMPORAL_NAMESPACE', 'bad namespace!', /TEMPORAL_NAMESPACE/],
     ['START_WORKER', 'maybe', /START_WORKER.*true or false/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['THROTTLE_LOOKUP_PER_MINUTE', '0', /THROTTLE_LOOKUP_PER_MINUTE must be at least 1/],
+    ['THROTTLE_PUBLIC_PER_SUBJECT_PER_HOUR', 'many', /THROTTLE_PUBLIC_PER_SUBJECT_PER_HOUR/],
+    ['TRUST_PROXY', 'every proxy!', /TRUST_PROXY must be a hop count/],
   ])('fails fast naming %s when it is %j', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -22,6 +22,7 @@ import {
   withdrawCommitmentUpdate,
 } from '../../../workflows/commitment/messages';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { PublicRateLimit } from '../common/throttling';
 import { IdempotentAction } from '../cases/action-idempotency';
 import type { Principal } from '../auth/roles';
 import { uuid as uuidSchema } from '../common/field-schemas';
@@ -67,6 +68,7 @@ export class CommitmentsController {
 
   @Get('lookup')
   @Public()
+  @PublicRateLimit('lookup')
   @ApiOperation({
     summary: 'Signer: a commitment by query code and subject code (no token)',
     description:

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorators';
+import { PublicRateLimit } from '../common/throttling';
 import { text } from '../common/field-schemas';
 import { ZodValidationPipe } from '../common/validation';
 import { PublicListQueryDto } from './commitments.schemas';
@@ -18,6 +19,7 @@ export class PublicCommitmentsController {
 
   @Get()
   @Public()
+  @PublicRateLimit('public')
   @ApiOperation({ summary: 'The 信用承诺专栏 of a jurisdiction, newest first (no token)' })
   list(@Query() query: PublicListQueryDto) {
     return this.commitments.publicList(query);
@@ -25,6 +27,7 @@ export class PublicCommitmentsController {
 
   @Get(':caseNo')
   @Public()
+  @PublicRateLimit('public')
   @ApiOperation({ summary: 'One published commitment by its number (承诺编号), no token' })
   @ApiNotFoundResponse({ description: 'COMMITMENT_NOT_PUBLISHED (unknown, or not shown in the 专栏)' })
   detail(@Param('caseNo', new ZodValidationPipe(text(60))) caseNo: string) {

@@ -22,6 +22,7 @@ export const GENERIC_BY_STATUS: Record<number, ErrorBody> = {
   414: { code: 'URI_TOO_LONG', message: '请求地址过长。' },
   415: { code: 'UNSUPPORTED_MEDIA_TYPE', message: '请以 JSON 格式提交。' },
   422: { code: 'UNPROCESSABLE', message: '提交的内容无法处理。' },
+  429: { code: 'TOO_MANY_REQUESTS', message: '请求过于频繁，请稍后再试。' },
   431: { code: 'REQUEST_HEADERS_TOO_LARGE', message: '请求地址或请求头过长。' },
 };
 

@@ -21,6 +21,7 @@ import {
   type RecordInterviewInput,
 } from '../../../workflows/rectification/messages';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { PublicRateLimit } from '../common/throttling';
 import { IdempotentAction } from '../cases/action-idempotency';
 import type { Principal } from '../auth/roles';
 import { uuid as uuidSchema } from '../common/field-schemas';
@@ -66,6 +67,7 @@ export class RectificationsController {
 
   @Get('lookup')
   @Public()
+  @PublicRateLimit('lookup')
   @ApiOperation({
     summary: 'Subject: its rectification by query code and subject code (no token)',
     description:
@@ -81,6 +83,7 @@ export class RectificationsController {
   @Post('lookup/report')
   @HttpCode(200)
   @Public()
+  @PublicRateLimit('lookup')
   @ApiOperation({
     summary: 'Subject: report what it did (整改情况), with proofs by reference (no token)',
     description: 'The department verifies it within the policy’s limit. One report at a time.',

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Registry } from '../../../activities/registry';
 import { Public } from '../auth/auth.decorators';
+import { PublicRateLimit } from '../common/throttling';
 import { RegistryErrorFilter } from './registry-error.filter';
 import { REGISTRY } from './registry.token';
 import { subjectSummary } from './views';
@@ -15,6 +16,7 @@ export class PublicRecordsController {
 
   @Get('subjects/:code/records')
   @Public()
+  @PublicRateLimit('public')
   @ApiOperation({
     summary: 'Published records of a subject (no token)',
     description:

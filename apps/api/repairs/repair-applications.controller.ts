@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
+import { PublicRateLimit } from '../common/throttling';
 import { IdempotentAction } from '../cases/action-idempotency';
 import { ApiBodyExample } from '../common/openapi';
 import { RepairApplicationsService } from './repair-applications.service';
@@ -40,6 +41,7 @@ export class RepairApplicationsController {
 
   @Get('eligibility')
   @Public()
+  @PublicRateLimit('public')
   @ApiOperation({
     summary: 'Pre-check: can this record be repaired today, and if not from when (no case is created)',
     description:
@@ -59,6 +61,7 @@ export class RepairApplicationsController {
 
   @Post('applications')
   @Public()
+  @PublicRateLimit('public')
   @HttpCode(201)
   @ApiOperation({
     summary: 'The subject applies online for the repair of one of its records (no token)',
@@ -99,6 +102,7 @@ export class RepairApplicationsController {
 
   @Get('lookup')
   @Public()
+  @PublicRateLimit('lookup')
   @ApiOperation({
     summary: 'The applicant follows its application by query code and subject code (no token)',
     description:
@@ -115,6 +119,7 @@ export class RepairApplicationsController {
 
   @Post('lookup/materials')
   @Public()
+  @PublicRateLimit('lookup')
   @HttpCode(200)
   @ApiOperation({
     summary: 'The applicant supplies materials (补正) with its query code (no token)',
