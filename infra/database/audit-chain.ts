@@ -236,8 +236,17 @@ const SELECT_ROW = `
  * match. Reads in pages, so it runs on trails of any size.
  */
 export async function verifyAuditChains(
-  db: Queryable,
+  dataSource: DataSource,
   options: { chains?: string[]; pageSize?: number } = {},
+): Promise<ChainVerification> {
+  // One snapshot for the heads and the rows: a request appended while the walk runs is neither
+  // half-seen (a head behind its rows) nor reported as tampering.
+  return dataSource.transaction('REPEATABLE READ', (m) => verifyInSnapshot(m, options));
+}
+
+async function verifyInSnapshot(
+  db: Queryable,
+  options: { chains?: string[]; pageSize?: number },
 ): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 1000;
   const names = options.chains
