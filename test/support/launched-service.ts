@@ -5,27 +5,52 @@ import { findFreePort } from '../../infra/net';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
+/** The ports a launched service listens on. */
+export interface ServicePorts {
+  api: number;
+  postgres: number;
+  temporal: number;
+}
+
 /** The whole service as `npm start` runs it, on a fresh data directory and free ports. */
 export interface LaunchedService {
   child: ChildProcess;
   env: NodeJS.ProcessEnv;
   baseUrl: string;
+  dataDir: string;
+  ports: ServicePorts;
   output(): string;
+  /** Resolves when the launcher process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGINT (Ctrl-C), then waits for the exit; removes the data directory. */
   stop(): Promise<void>;
+  /** Sends `signal` to the launcher process alone (not its group), waits for its exit; keeps the data directory. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function launchService(): Promise<LaunchedService> {
+export interface LaunchOptions {
+  /** Launch on this data directory (e.g. an earlier launch's) instead of a fresh one. */
+  dataDir?: string;
+  /** Listen on these ports (e.g. an earlier launch's) instead of free ones. */
+  ports?: ServicePorts;
+}
+
+export async function launchService(options: LaunchOptions = {}): Promise<LaunchedService> {
   mkdirSync(path.join(ROOT, '.test-data'), { recursive: true });
-  const dataDir = mkdtempSync(path.join(ROOT, '.test-data', 'service-'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(ROOT, '.test-data', 'service-'));
   chmodSync(dataDir, 0o755);
-  const port = await findFreePort();
+  const ports: ServicePorts = options.ports ?? {
+    api: await findFreePort(),
+    postgres: await findFreePort(),
+    temporal: await findFreePort(),
+  };
+  const port = ports.api;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
     PORT: String(port),
-    EMBEDDED_POSTGRES_PORT: String(await findFreePort()),
-    EMBEDDED_TEMPORAL_PORT: String(await findFreePort()),
+    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
+    EMBEDDED_TEMPORAL_PORT: String(ports.temporal),
     LOG_LEVEL: 'warn',
     DATABASE_URL: '',
     TEMPORAL_ADDRESS: '',
@@ -38,12 +63,21 @@ export async function launchService(): Promise<LaunchedService> {
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const service: LaunchedService = {
     child,
     env,
     baseUrl: `http://127.0.0.1:${port}`,
+    dataDir,
+    ports,
     output: () => out,
+    exited,
+    kill: async (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       await exited;
