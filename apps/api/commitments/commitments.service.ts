@@ -127,7 +127,7 @@ export class CommitmentsService {
     const signedAt = new Date().toISOString();
     const policy = await this.policies.inForceAt(jurisdiction, shanghaiDate(signedAt));
     if (!policy) {
-      throw await policyMissing(this.policies, 'COMMITMENT_POLICY_MISSING', '信用承诺政策', jurisdiction);
+      throw await policyMissing(this.policies, 'COMMITMENT_POLICY_MISSING', NAMES.policy, jurisdiction);
     }
     const rules = commitmentRules(policy);
 

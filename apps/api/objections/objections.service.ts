@@ -148,7 +148,7 @@ export class ObjectionsService {
     const receivedAt = new Date().toISOString();
     const policy = await this.policies.inForceAt(jurisdiction, shanghaiDate(receivedAt));
     if (!policy) {
-      throw await policyMissing(this.policies, 'OBJECTION_POLICY_MISSING', '异议处理政策', jurisdiction);
+      throw await policyMissing(this.policies, 'OBJECTION_POLICY_MISSING', NAMES.policy, jurisdiction);
     }
     if (!policy.document.objection.channels.includes(body.channel)) {
       throw unprocessable(

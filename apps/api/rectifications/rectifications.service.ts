@@ -125,7 +125,7 @@ export class RectificationsService {
     const startedAt = new Date().toISOString();
     const policy = await this.policies.inForceAt(jurisdiction, shanghaiDate(startedAt));
     if (!policy) {
-      throw await policyMissing(this.policies, 'RECTIFICATION_POLICY_MISSING', '限期整改政策', jurisdiction);
+      throw await policyMissing(this.policies, 'RECTIFICATION_POLICY_MISSING', NAMES.policy, jurisdiction);
     }
     const { basis, subject } = await this.resolveBasis(department, body, policy);
     const queryCode = newQueryCode();
