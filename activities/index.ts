@@ -14,6 +14,7 @@ import { createObjectionActivities, objectionProcedure } from './objection/objec
 import { LocalSinkPlatformAdapter, PlatformAdapter } from './platform/adapters';
 import { createPlatformOutboxActivities } from './platform/push';
 import { createRegistryActivities } from './registry/registry-activities';
+import { createSupervisionActivities } from './supervision/quarterly-report';
 
 /**
  * The procedures on the case kit, each declared next to its read-model writer (writer, index
@@ -59,6 +60,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createRectificationActivities({ dataSource: deps.dataSource }),
     // The case kit's read models and the supervision index, as each procedure declares them.
     ...createCaseActivities({ dataSource: deps.dataSource, procedures: CASE_PROCEDURES }),
+    // The quarterly supervision report (workflows/supervision/quarterly-reports.ts).
+    ...createSupervisionActivities({
+      dataSource: deps.dataSource,
+      procedures: CASE_PROCEDURES,
+      notify: notifications.notify,
+    }),
   };
 }
 

@@ -9,3 +9,4 @@ export { registryMaintenance } from './maintenance/registry-maintenance';
 export { objection } from './objection/objection';
 export { providerVerification } from './objection/provider-verification';
 export { rectification } from './rectification/rectification';
+export { quarterlyReports } from './supervision/quarterly-reports';

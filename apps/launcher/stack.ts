@@ -6,6 +6,10 @@ import {
   REGISTRY_MAINTENANCE_WORKFLOW_ID,
   registryMaintenance,
 } from '../../workflows/maintenance/registry-maintenance';
+import {
+  QUARTERLY_REPORTS_WORKFLOW_ID,
+  quarterlyReports,
+} from '../../workflows/supervision/quarterly-reports';
 import { createApiApp } from '../api/api';
 import { loadSigningKeys } from '../api/auth/signing-keys';
 import { TokenService } from '../api/auth/tokens';
@@ -123,6 +127,13 @@ export async function startStack(
         workflowId: REGISTRY_MAINTENANCE_WORKFLOW_ID,
         taskQueue: config.temporal.taskQueue,
         args: [],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      // The quarterly supervision report of every jurisdiction (no schedules on the dev server yet).
+      await temporal.client.workflow.start(quarterlyReports, {
+        workflowId: QUARTERLY_REPORTS_WORKFLOW_ID,
+        taskQueue: config.temporal.taskQueue,
+        args: [{}],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
       events.ready('worker', `Worker                任务队列 ${config.temporal.taskQueue}`);

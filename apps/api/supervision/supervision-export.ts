@@ -1,16 +1,11 @@
 import ExcelJS from 'exceljs';
+import { beijingTime } from '../../../activities/supervision/supervision-figures';
 import type { BoardCase } from './supervision.service';
 
 /**
  * The case list as a file (CSV for any tool, XLSX for Excel/WPS): one row per case, Chinese
  * headers, times in Beijing time (YYYY-MM-DD HH:mm).
  */
-
-/** A Beijing wall-clock time of an instant. */
-export function beijingTime(instant: string | null): string {
-  if (!instant) return '';
-  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 const yesNo = (value: boolean | null) => (value === null ? '' : value ? '是' : '否');
 

@@ -11,15 +11,14 @@ import {
   AGEING_BUCKETS,
   ageInWorkingDays,
   bucketOf,
+  closedByDepartment,
+  countsByProcedureDepartmentStatus,
   dueAfter,
-  median,
-  percentile,
-  rate,
-  workingDays,
+  ESCALATION_NAMES,
   workingDaysLeft,
   workingDaysOver,
   yearsOf,
-} from './supervision-figures';
+} from '../../../activities/supervision/supervision-figures';
 import type {
   BoardQuery,
   CaseExportQuery,
@@ -34,15 +33,9 @@ const SCOPE_COLUMNS = {
   providerDepartment: 'c.provider_department',
 };
 
-/** Escalation levels of the case kit, as supervisors name them. */
-export const ESCALATION_NAMES: Record<1 | 2, string> = { 1: '督办（一级）', 2: '升级督办（二级）' };
-
 const PROCEDURE_NAMES: Record<string, string> = Object.fromEntries(
   CASE_PROCEDURES.map((p) => [p.procedure, p.name]),
 );
-
-/** Departments in the order a Chinese reader looks them up (pinyin). */
-const byName = (a: string, b: string) => a.localeCompare(b, 'zh-Hans-CN');
 
 /** Most rows an export holds (a list beyond that is narrowed by its filters). */
 export const EXPORT_MAX_ROWS = 20_000;
@@ -176,31 +169,7 @@ export class SupervisionService {
   /** Counts by procedure × department × status (a case counts for each department it involves). */
   async counts(principal: Principal, query: BoardQuery) {
     const rows = await this.filtered(principal, query).getMany();
-    const counts = new Map<
-      string,
-      { procedure: string; department: string; status: string; statusName: string; count: number }
-    >();
-    for (const row of rows) {
-      const departments = query.department ? [query.department] : row.departments;
-      for (const department of departments) {
-        const key = JSON.stringify([row.procedure, department, row.status]);
-        const c = counts.get(key) ?? {
-          procedure: row.procedure,
-          department,
-          status: row.status,
-          statusName: row.statusName,
-          count: 0,
-        };
-        c.count++;
-        counts.set(key, c);
-      }
-    }
-    const sorted = [...counts.values()].sort(
-      (a, b) =>
-        a.procedure.localeCompare(b.procedure) ||
-        byName(a.department, b.department) ||
-        a.status.localeCompare(b.status),
-    );
+    const sorted = countsByProcedureDepartmentStatus(rows, query.department);
     return {
       total: rows.length,
       open: rows.filter((r) => !r.closedAt).length,
@@ -312,31 +281,11 @@ export class SupervisionService {
     const calendar = await this.calendars.calendarFor(
       yearsOf(rows.flatMap((r) => [r.receivedAt, r.closedAt])),
     );
-    const per = new Map<string, { closed: number; onTime: number; days: number[] }>();
-    for (const row of rows) {
-      const days = workingDays(row.receivedAt, row.closedAt!, calendar);
-      for (const department of query.department ? [query.department] : row.departments) {
-        const d = per.get(department) ?? { closed: 0, onTime: 0, days: [] };
-        d.closed++;
-        if (row.metLimit) d.onTime++;
-        d.days.push(days);
-        per.set(department, d);
-      }
-    }
     return {
       from: query.from,
       to: query.to,
       closed: rows.length,
-      departments: [...per.entries()]
-        .sort(([a], [b]) => byName(a, b))
-        .map(([department, d]) => ({
-          department,
-          closed: d.closed,
-          closedOnTime: d.onTime,
-          onTimeRate: rate(d.onTime, d.closed),
-          medianWorkingDays: median(d.days),
-          p90WorkingDays: percentile(d.days, 90),
-        })),
+      departments: closedByDepartment(rows, calendar, query.department),
     };
   }
 

@@ -12,6 +12,7 @@ import { ObjectionEvent } from './objection/objection-event.entity';
 import { RestorationTask } from './objection/restoration-task.entity';
 import { PolicyVersionRow } from './policy/policy-version.entity';
 import { REGISTRY_ENTITIES } from './registry';
+import { QuarterlyReport } from './supervision/quarterly-report.entity';
 
 /** Every TypeORM entity of the service. Add new ones here (one line each). */
 export const ENTITIES = [
@@ -33,6 +34,7 @@ export const ENTITIES = [
   OpenDeadline,
   CaseIndexRow,
   IdempotentActionAnswer,
+  QuarterlyReport,
   ...REGISTRY_ENTITIES,
 ];
 
@@ -50,6 +52,7 @@ export {
   ObjectionEvent,
   OpenDeadline,
   PolicyVersionRow,
+  QuarterlyReport,
   RectificationCase,
   RectificationEvent,
   RepairCase,

@@ -13,6 +13,7 @@ import { Rectification1763857000000 } from './1763857000000-rectification';
 import { AuditChain1763857100000 } from './1763857100000-audit-chain';
 import { CaseIndex1763857200000 } from './1763857200000-case-index';
 import { IdempotentAction1763857300000 } from './1763857300000-idempotent-action';
+import { QuarterlyReport1763857500000 } from './1763857500000-quarterly-report';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   AuditChain1763857100000,
   CaseIndex1763857200000,
   IdempotentAction1763857300000,
+  QuarterlyReport1763857500000,
 ];
