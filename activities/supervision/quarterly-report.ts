@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { CaseIndexRow } from '../../infra/database/entities/case/case-index.entity';
@@ -64,7 +65,11 @@ export function createQuarterlyReports(deps: QuarterlyReportDeps) {
   const reports = () => deps.dataSource.getRepository(QuarterlyReport);
   const procedureNames = Object.fromEntries(deps.procedures.map((p) => [p.procedure, p.name]));
 
-  async function produce(input: ProduceQuarterlyReportInput): Promise<ProducedQuarterlyReport> {
+  /** `at`: the present as the caller's clock tells it (an activity's: the server's, see below). */
+  async function produce(
+    input: ProduceQuarterlyReportInput,
+    at: number = now(),
+  ): Promise<ProducedQuarterlyReport> {
     const jurisdiction = jurisdictionByCode(input.jurisdiction);
     if (!jurisdiction) {
       throw new QuarterlyReportRefused(
@@ -75,7 +80,7 @@ export function createQuarterlyReports(deps: QuarterlyReportDeps) {
     if (!QUARTER_PATTERN.test(input.quarter)) throw new TypeError(`not a quarter: ${input.quarter}`);
     const { from, until: cutoff } = reportPeriod(input.quarter);
     const countedUntil = new Date(
-      Math.min(Date.parse(input.countedUntil ?? cutoff), Date.parse(cutoff), now()),
+      Math.min(Date.parse(input.countedUntil ?? cutoff), Date.parse(cutoff), at),
     ).toISOString();
     if (Date.parse(countedUntil) <= Date.parse(from)) {
       throw new QuarterlyReportRefused(
@@ -105,7 +110,7 @@ export function createQuarterlyReports(deps: QuarterlyReportDeps) {
           ...rows.flatMap((r) => [r.receivedAt, r.closedAt, r.stepDueAt, r.caseDueAt]),
         ]),
       );
-      const producedAt = new Date(now()).toISOString();
+      const producedAt = new Date(at).toISOString();
       const figures = quarterlyFigures(rows, calendar, {
         jurisdiction: jurisdiction.code,
         jurisdictionName: jurisdiction.name,
@@ -170,6 +175,19 @@ export function createQuarterlyReports(deps: QuarterlyReportDeps) {
   return { produce };
 }
 
+/**
+ * The present as the Temporal server tells it, inside an activity: when this attempt was
+ * scheduled (at the cut-off or later). It is the wall clock in production and the skipped clock
+ * in time-skipping tests; outside an activity (a direct call), undefined: the caller's clock.
+ */
+function serverNow(): number | undefined {
+  try {
+    return Context.current().info.currentAttemptScheduledTimestampMs;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The activities of the supervision layer (registered in activities/index.ts). */
 export function createSupervisionActivities(deps: QuarterlyReportDeps) {
   const { produce } = createQuarterlyReports(deps);
@@ -179,7 +197,7 @@ export function createSupervisionActivities(deps: QuarterlyReportDeps) {
     input: ProduceQuarterlyReportInput,
   ): Promise<ProducedQuarterlyReport> {
     try {
-      return await produce(input);
+      return await produce(input, serverNow());
     } catch (err) {
       if (err instanceof QuarterlyReportRefused || err instanceof TypeError) {
         throw ApplicationFailure.nonRetryable(

@@ -16,7 +16,7 @@ import {
 } from '../support/replay';
 
 /** Procedures whose running cases CI protects; each must keep at least one recorded history. */
-const PROCEDURES_WITH_HISTORIES = ['objection', 'commitment', 'repair', 'rectification'];
+const PROCEDURES_WITH_HISTORIES = ['objection', 'commitment', 'repair', 'rectification', 'supervision'];
 
 const recorded = recordedHistoryFiles();
 
