@@ -28,7 +28,12 @@ module.exports = {
     {
       ...base,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/api/**/*.test.ts'],
+      // test/browser: the console in headless Chromium (Debian's chromium package, see .ci/run).
+      testMatch: [
+        '<rootDir>/test/integration/**/*.test.ts',
+        '<rootDir>/test/api/**/*.test.ts',
+        '<rootDir>/test/browser/**/*.test.ts',
+      ],
     },
     {
       ...base,

@@ -27,6 +27,7 @@ import { RectificationsModule } from './rectifications/rectifications.module';
 import { RegistryModule } from './registry/registry.module';
 import { RepairsModule } from './repairs/repairs.module';
 import { SupervisionModule } from './supervision/supervision.module';
+import { ConsoleModule } from './console/console.module';
 
 /** Process-wide providers: configuration, Temporal client, worker status, token service. */
 @Global()
@@ -70,6 +71,7 @@ export class AppModule implements NestModule {
         RepairsModule,
         SupervisionModule,
         JurisdictionsModule,
+        ConsoleModule,
       ],
       controllers: [HealthController, MeController, AuditController, CalendarController, PoliciesController],
       providers: [
