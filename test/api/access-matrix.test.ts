@@ -205,6 +205,11 @@ const MATRIX: Row[] = [
   ),
   row('GET /api/supervision/cases/export', 'none',              [200,                     200,                      200,                    403,      401], { query: { format: 'csv' } }),
   row('GET /api/supervision/departments', 'none',               [200,                     200,                      200,                    403,      401], { query: { from: '2026-01-01', to: '2026-12-31' } }),
+  // ---- quarterly reports (督查季度报告): supervisors and the administrator; none on file here
+  row('GET /api/supervision/reports', 'none',                   [403,                     403,                      200,                    200,      401]),
+  row('POST /api/supervision/reports', 'none',                  [403,                     403,                      400,                    400,      401], { body: {} }),
+  row('GET /api/supervision/reports/{id}', 'none',              [403,                     403,                      404,                    404,      401]),
+  row('GET /api/supervision/reports/{id}/xlsx', 'none',         [403,                     403,                      404,                    404,      401]),
 ];
 
 // ------------------------------------------------------------------ the data of jurisdictions A and B
