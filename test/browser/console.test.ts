@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import request from 'supertest';
 import { startTestApi } from '../support/api';
-import { actors, startObjectionStack, type ObjectionStack } from '../api/objections-support';
+import { actors, eventually, startObjectionStack, type ObjectionStack } from '../api/objections-support';
 
 /**
  * The browser console (apps/api/console) driven by headless Chromium (Debian's `chromium`): a
@@ -78,19 +78,21 @@ describe('the browser console', () => {
     await stack?.close();
   });
 
+  /** Script errors of the console's pages (none expected). */
+  const pageErrors: string[] = [];
+
   /** A tab of its own (its own sessionStorage), as one user at one desk. */
   async function newTab(): Promise<Page> {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport({ width: 1280, height: 900 });
-    page.on('pageerror', (error) => {
-      throw error;
-    });
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${String(error)}`));
     return page;
   }
 
   /** axe-core on the page as it stands: no serious or critical violation. */
   async function accessible(page: Page, name: string) {
+    expect(pageErrors).toEqual([]);
     await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: true });
     await page.evaluate(AXE_SOURCE);
     const violations = await page.evaluate(async () => {
@@ -199,6 +201,16 @@ describe('the browser console', () => {
     expect(await statusOf(caseworker)).toBe('已受理');
     await a.registered(caseId);
 
+    // The case page's index entry is scoped as the board is: another office does not see it.
+    const entry = `/api/console/cases/objection/${caseId}`;
+    await stack.http().get(entry).set(a.caseworker('叶县市场监督管理局')).expect(404);
+    const own = await eventually(
+      () => stack.http().get(entry).set(a.caseworker()),
+      // The step's plan reaches the index once its clock has published it.
+      (r) => r.status === 200 && r.body.stepDueAt !== null,
+    );
+    expect(own.body).toMatchObject({ caseId, status: 'received', workingDaysLeft: expect.any(Number) });
+
     // A refused action shows the server's own Chinese message.
     const refusedBody = { workingDays: 99, reason: '需调取原始执法档案' };
     const refusal = await stack
@@ -291,6 +303,28 @@ describe('the browser console', () => {
       expect(await supervisor.$$eval('main h2', (hs) => hs.map((h) => h.textContent))).toContain(heading);
     }
     await accessible(supervisor, 'case-supervisor');
+  });
+
+  it('signs in with a pasted bearer token, and shows the server’s refusal of a wrong one', async () => {
+    const page = await newTab();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('textarea[name=token]');
+    await rendered(page);
+    expect(await page.$eval('a[href="/dev-sign-in"]', (e) => e.textContent)).toContain('仅供试用');
+    await accessible(page, 'sign-in');
+    const refused = await request(base).get('/api/me').set('Authorization', 'Bearer not-a-token').expect(401);
+    await page.type('textarea[name=token]', 'not-a-token');
+    await page.click('main form button[type=submit]');
+    await page.waitForSelector('main [role=alert]');
+    expect(await page.$eval('main [role=alert]', (e) => e.textContent)).toBe(refused.body.message);
+    const a = actors(stack);
+    const token = a.supervisor().Authorization.replace('Bearer ', '');
+    await page.$eval('textarea[name=token]', (e) => ((e as unknown as { value: string }).value = ''));
+    await page.type('textarea[name=token]', token);
+    await page.click('main form button[type=submit]');
+    await page.waitForFunction(() => location.hash === '#/dashboard');
+    await rendered(page);
+    expect(await page.$eval('main h1', (e) => e.textContent)).toBe('督查看板');
   });
 
   it('offers the dev sign-in to the loopback interface only, and not through a proxy', async () => {
