@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { CaseIndexRow } from '../../infra/database/entities/case/case-index.entity';
 import { QuarterlyReport } from '../../infra/database/entities/supervision/quarterly-report.entity';
-import { jurisdictionByCode } from '../../workflows/reference/directory';
+import { DIRECTORY, jurisdictionByCode } from '../../workflows/reference/directory';
 import { QUARTER_PATTERN, reportDeadline, reportPeriod } from '../../workflows/supervision/quarters';
 import { jurisdictionSupervisorsOf, reportNotice } from '../../workflows/supervision/report-notice';
 import { CalendarStore } from '../calendar/calendar-store';
@@ -209,5 +209,13 @@ export function createSupervisionActivities(deps: QuarterlyReportDeps) {
     }
   }
 
-  return { produceQuarterlyReport };
+  /**
+   * The jurisdictions that get a report: the directory's. An activity, so that the list a run
+   * worked through is in its history and a directory change cannot break the replay.
+   */
+  async function quarterlyReportJurisdictions(): Promise<string[]> {
+    return DIRECTORY.map((j) => j.code);
+  }
+
+  return { produceQuarterlyReport, quarterlyReportJurisdictions };
 }

@@ -1,9 +1,10 @@
 import { continueAsNew, proxyActivities, sleep } from '@temporalio/workflow';
 import type { createSupervisionActivities } from '../../activities/supervision/quarterly-report';
-import { DIRECTORY } from '../reference/directory';
 import { nextQuarter, quarterAt, reportCutoff } from './quarters';
 
-const { produceQuarterlyReport } = proxyActivities<ReturnType<typeof createSupervisionActivities>>({
+const { produceQuarterlyReport, quarterlyReportJurisdictions } = proxyActivities<
+  ReturnType<typeof createSupervisionActivities>
+>({
   startToCloseTimeout: '5m',
   // A database outage is waited out; the report is stored once whatever the attempts.
   retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10m' },
@@ -23,8 +24,9 @@ export async function quarterlyReports(input: { quarter?: string } = {}): Promis
   const quarter = input.quarter ?? quarterAt(Date.now());
   const wait = Date.parse(reportCutoff(quarter)) - Date.now();
   if (wait > 0) await sleep(wait);
-  for (const jurisdiction of DIRECTORY) {
-    await produceQuarterlyReport({ jurisdiction: jurisdiction.code, quarter, producedBy: 'schedule' });
+  // Every jurisdiction of the directory as it stands at the cut-off.
+  for (const jurisdiction of await quarterlyReportJurisdictions()) {
+    await produceQuarterlyReport({ jurisdiction, quarter, producedBy: 'schedule' });
   }
   await continueAsNew<typeof quarterlyReports>({ quarter: nextQuarter(quarter) });
 }
