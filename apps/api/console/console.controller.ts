@@ -124,7 +124,9 @@ export class ConsoleController {
     };
     try {
       const token = this.tokens.issue(input);
-      return { token, principal: this.tokens.verify(token) };
+      const principal = this.tokens.verify(token);
+      // As GET /api/me answers it (the console shows the roles by their Chinese names).
+      return { token, principal: { ...principal, roleNames: principal.roles.map((r) => ROLE_NAMES_ZH[r]) } };
     } catch (error) {
       if (error instanceof InvalidTokenClaims) {
         throw unprocessable('CONSOLE_DEV_SIGN_IN_INVALID', error.message);

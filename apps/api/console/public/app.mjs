@@ -107,7 +107,7 @@ async function render() {
   main.setAttribute('aria-busy', 'true');
   try {
     const nodes = await page({ principal, params, query, home, rerender: render });
-    main.replaceChildren(...nodes);
+    main.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined));
   } catch (error) {
     if (error instanceof ApiFailure && error.status === 401) {
       location.replace('#/sign-in');

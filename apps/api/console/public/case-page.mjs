@@ -116,9 +116,14 @@ function escalations(file, entry) {
   );
 }
 
-function documents(file) {
+function documents(file, reference) {
   const attachments = file.case?.attachments ?? file.attachments ?? [];
-  const letter = file.replyLetter ?? file.letter ?? file.decisionLetter ?? null;
+  // The procedures' written documents, where their files carry them as text.
+  const letters = [
+    ['书面答复', file.replyLetter, 'reply-letter'],
+    ['决定书', file.decisionLetter ?? file.letter],
+    ['承诺书', file.text],
+  ].filter(([, text]) => typeof text === 'string' && text);
   const reply = file.reply;
   const pending = file.pendingMaterials;
   return section(
@@ -148,12 +153,18 @@ function documents(file) {
           'div',
           { id: 'provider-reply' },
           h('h3', {}, '信息提供单位核查意见'),
-          h('p', {}, reply.outcomeName ?? reply.outcome, '：', reply.opinion),
+          h(
+            'p',
+            {},
+            reference.objection.outcomes.find((o) => o.code === reply.outcome)?.name ?? reply.outcome,
+            '：',
+            reply.opinion,
+          ),
         )
       : null,
-    letter
-      ? h('div', {}, h('h3', {}, '书面答复'), h('pre', { class: 'letter', id: 'reply-letter' }, letter))
-      : null,
+    letters.map(([title, text, id]) =>
+      h('div', {}, h('h3', {}, title), h('pre', { class: 'letter', id }, text)),
+    ),
   );
 }
 
@@ -212,17 +223,17 @@ export async function casePage({ principal, params, rerender }) {
     h('h1', {}, `${procedure.name} ${file.caseNo}`),
     dl([
       ['状态', file.statusName ?? file.status, 'case-status'],
-      ['承办部门', file.officeDepartment],
+      ['承办部门', file.officeDepartment ?? file.department ?? undefined],
       ['信息提供单位', file.providerDepartment ?? undefined],
-      ['信用主体', file.subjectName ?? file.subjectCode ?? undefined],
+      ['信用主体', file.subjectName ?? file.subject?.name ?? file.subjectCode ?? undefined],
       ['异议信息', file.recordDescription ?? undefined],
-      ['受理时间', beijing(file.receivedAt)],
+      ['受理时间', beijing(file.receivedAt ?? file.signedAt)],
       ['办结时间', file.closedAt ? beijing(file.closedAt) : undefined],
     ]),
     actions.length ? section('h-actions', '办理', h('div', { class: 'actions' }, actions)) : null,
     deadlines(file, entry),
     escalations(file, entry),
-    documents(file),
+    documents(file, reference),
     timeline(file),
   ];
 }
