@@ -305,6 +305,50 @@ describe('the browser console', () => {
     await accessible(supervisor, 'case-supervisor');
   });
 
+  it('a caseworker asks for materials (补正), records them, extends the step and withdraws the objection from its page', async () => {
+    const a = actors(stack);
+    const { id } = await a.createCase();
+    await a.registered(id);
+    const page = await newTab();
+    await signIn(page, 'caseworker', OFFICE.code);
+    await page.goto(`${base}/#/case/objection/${id}`);
+    await page.waitForSelector('#action-materials-request');
+    await rendered(page);
+    const status = (text: string) =>
+      page.waitForFunction((t) => document.querySelector('#case-status')?.textContent === t, {}, text);
+
+    await page.type('#action-materials-request textarea[name=items]', '营业执照复印件\n法定代表人身份证明');
+    await page.click('#action-materials-request button[type=submit]');
+    await status('待补正');
+    await page.waitForSelector('#action-materials');
+    await rendered(page);
+    expect(await page.$$eval('main li', (li) => li.map((l) => l.textContent))).toEqual(
+      expect.arrayContaining(['营业执照复印件', '法定代表人身份证明']),
+    );
+    await accessible(page, 'case-awaiting-materials');
+
+    await page.type('#action-materials textarea[name=attachments]', 'DOC-2 营业执照复印件\nDOC-3 身份证明');
+    await page.click('#action-materials button[type=submit]');
+    await status('已受理');
+    await page.waitForSelector('#action-extend');
+    await rendered(page);
+
+    await page.type('#action-extend input[name=workingDays]', '2');
+    await page.type('#action-extend textarea[name=reason]', '需调取原始执法档案');
+    await page.click('#action-extend button[type=submit]');
+    await a.caseFile(id, (c) => c.timeline.some((e: { kind: string }) => e.kind === 'extended'));
+    await page.waitForFunction(
+      () => document.querySelector('main')?.textContent?.includes('已延长 2 个工作日') ?? false,
+    );
+
+    await page.type('#action-withdraw textarea[name=reason]', '申请人书面申请撤回');
+    await page.click('#action-withdraw button[type=submit]');
+    await status('已撤回');
+    await rendered(page);
+    expect(await page.$('#h-actions')).toBeNull();
+    await accessible(page, 'case-withdrawn');
+  });
+
   it('signs in with a pasted bearer token, and shows the server’s refusal of a wrong one', async () => {
     const page = await newTab();
     await page.goto(`${base}/`);
