@@ -7,8 +7,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createDeadlineActivities } from '../../activities/deadlines/deadline-activities';
-import type { DeadlineResult } from '../../workflows/calendar';
-import { runStepTimer, type StepPlan } from '../../workflows/case/step-clock';
+import type { ClockStop, DeadlineResult } from '../../workflows/calendar';
+import { startStepTimer, type StepPlan } from '../../workflows/case/step-clock';
 import { calendarChangedSignal, waitForStep } from '../../workflows/deadlines/working-day-deadline';
 
 export { calendarChangeFanOut } from '../../workflows/calendar-change/calendar-change-fan-out';
@@ -68,6 +68,11 @@ export async function stepWithPlan(plan: {
 }
 
 export const extendSignal = defineSignal<[number]>('extend');
+/** 补正 requested (the clock stops at the given instant) and supplied (it runs again). */
+export const stopClockSignal = defineSignal<[string]>('stopClock');
+export const resumeClockSignal = defineSignal<[string]>('resumeClock');
+/** Whether the plan on file reflects every extension and stop so far (or the clock is stopped). */
+export const stepSettledQuery = defineQuery<boolean>('stepSettled');
 export const stepPlansQuery = defineQuery<StepPlan[]>('stepPlans');
 
 /** A 5-working-day step whose extensions arrive as signals (the kit's step clock, bare). */
@@ -75,24 +80,34 @@ export async function extendableStep(startsAt: string): Promise<string> {
   let finished = false;
   let extendedBy = 0;
   const plans: StepPlan[] = [];
+  // The case's own list, grown in place as the procedures' handlers do.
+  const stops: ClockStop[] = [];
   setHandler(finishSignal, () => {
     finished = true;
   });
   setHandler(extendSignal, (days) => {
     extendedBy += days;
   });
+  setHandler(stopClockSignal, (from) => {
+    stops.push({ from });
+  });
+  setHandler(resumeClockSignal, (to) => {
+    stops[stops.length - 1].to = to;
+  });
   setHandler(stepPlansQuery, () => plans);
-  await runStepTimer(
+  const timer = startStepTimer(
     { step: 'verify', startsAt, limit: { value: 5, unit: 'working-days' } },
     {
       isDone: () => finished,
       extendedBy: () => extendedBy,
-      clockStops: () => [],
+      clockStops: () => stops,
       onPlan: async (plan) => {
         plans.push(plan);
       },
       onMilestone: async () => undefined,
     },
   );
+  setHandler(stepSettledQuery, () => timer.settled());
+  await timer.done;
   return 'done';
 }

@@ -268,7 +268,10 @@ async function runStepTimerLoop(
   let seenCalendar = calendarVersion;
   try {
     while (!hooks.isDone()) {
-      const stops = hooks.clockStops();
+      // A copy: the case's own list grows when 补正 is requested, which may happen while the
+      // calendar loads below; planning on the live list would then meet an open stop and fail the
+      // workflow task on every retry (the case stuck). The change makes the loop plan again.
+      const stops = hooks.clockStops().map((stop) => ({ ...stop }));
       if (stops.some((s) => !s.to)) {
         // The clock is stopped (补正): nothing is due until it runs again.
         report({ stopped: true });
