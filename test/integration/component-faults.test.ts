@@ -188,12 +188,12 @@ maybe('component faults survived', () => {
   const lockedRecords = (records: string[]) =>
     holdLock(c, 'SELECT id FROM credit_record WHERE id = ANY($1::uuid[]) FOR UPDATE', [records]);
 
-  // Skipped: a defect this fault found and that is not fixed yet. In 1 run of 2 (50 cases each),
-  // after the worker was SIGKILLed with resolutions committed (their completions unreported,
-  // the dev server SIGSTOPped) and corrections mid-transaction, 8 cases stayed "核查结果正在处理中"
-  // (the outcome never applied) for more than 5 minutes after the restart: a case stuck, i.e.
-  // lost to its applicant. Unskip once the cause (dev server activity timeout/retry after a
-  // worker death, or the outcome step) is found and fixed.
+  // Skipped: a defect this fault found and that is not fixed yet. In the run that waited for
+  // them (50 cases), after the worker was SIGKILLed with resolutions committed (completions
+  // unreported, the dev server SIGSTOPped) and corrections mid-transaction, 8 cases still
+  // answered the reply with "核查结果正在处理中" (outcome not applied) 5 minutes after the worker's
+  // restart: cases stuck. Unskip once the cause (the dev server's activity timeout and retry
+  // after a worker death, or the outcome step) is found and fixed.
   it.skip('worker SIGKILL during registry writes: some committed with their completion not yet reported, others mid-transaction', async () => {
     const started = Date.now();
     const tag = 'worker';
