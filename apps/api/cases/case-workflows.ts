@@ -59,6 +59,9 @@ export interface UpdateErrorMapping {
   whenGone: () => Promise<ApiError>;
 }
 
+/** The failure type the server gives updates still open when their workflow completes. */
+const UPDATE_OUTLIVED_WORKFLOW = 'AcceptedUpdateCompletedWorkflow';
+
 const isRefusal = (refusals: RefusalTable, type: string | undefined | null): type is string =>
   typeof type === 'string' && Object.prototype.hasOwnProperty.call(refusals, type);
 
@@ -73,6 +76,10 @@ export async function updateError(err: unknown, mapping: UpdateErrorMapping): Pr
     if (cause instanceof ApplicationFailure && isRefusal(mapping.refusals, cause.type)) {
       return new ApiError(mapping.refusals[cause.type], cause.type, cause.message);
     }
+    // The case ended while the update was on its way (the server fails every update still open
+    // when a workflow completes): the same answer as for a case already ended, in Chinese.
+    if (cause instanceof ApplicationFailure && cause.type === UPDATE_OUTLIVED_WORKFLOW)
+      return mapping.whenGone();
     return new ApiError(
       HttpStatus.UNPROCESSABLE_ENTITY,
       mapping.failedCode,
