@@ -289,7 +289,7 @@ export class ObjectionsController {
   @ApiBodyExample(VerificationDto, {
     outcome: 'corrected',
     opinion: '经核实，处罚决定日期登记有误',
-    correctedValues: { decisionDate: '2026-03-12' },
+    correctedValues: { decisionDate: '2026-03-03' },
     wrongfulPunishment: false,
   })
   @ApiNotFoundResponse({ description: 'OBJECTION_NOT_FOUND (also cases on other departments’ records)' })

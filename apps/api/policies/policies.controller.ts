@@ -10,6 +10,8 @@ import { shanghaiDate } from '../../../workflows/calendar';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
 import { badRequest } from '../common/errors';
+import { ApiBodyExample } from '../common/openapi';
+import { presetVersions } from '../../../workflows/policies/presets';
 import { dateOrInstant } from '../common/field-schemas';
 
 /** The policy document itself is checked field by field by its own validator (400 POLICY_INVALID). */
@@ -25,6 +27,17 @@ export const addPolicyVersionSchema = z
 export class AddPolicyVersionDto extends createZodDto(addPolicyVersionSchema) {}
 
 const JURISDICTION_ID = /^[a-z][a-z0-9-]{1,40}$/;
+
+/** The example: 叶县民政局's policy in force, with a longer lapse for 补正 from 2027 on. */
+const current = presetVersions('yexian-mz').at(-1)!.document;
+const POLICY_VERSION_EXAMPLE = {
+  effectiveFrom: '2027-01-01',
+  reason: '叶民文〔2026〕30号：补正材料期限调整为15个工作日',
+  document: {
+    ...current,
+    objection: { ...current.objection!, materialsLapse: { value: 15, unit: 'working-days' } },
+  },
+};
 const today = () => shanghaiDate(new Date().toISOString());
 
 /** Jurisdiction policies as effective-dated versions. */
@@ -58,6 +71,7 @@ export class PoliciesController {
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Add a policy version, or a new jurisdiction with its first version (admin)' })
+  @ApiBodyExample(AddPolicyVersionDto, POLICY_VERSION_EXAMPLE)
   async add(
     @Param('jurisdiction') jurisdiction: string,
     @Body() body: AddPolicyVersionDto,
