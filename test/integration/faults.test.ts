@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { loadSigningKeys } from '../../apps/api/auth/signing-keys';
 import { TokenService } from '../../apps/api/auth/tokens';
 import { loadConfig } from '../../infra/config/config';
+import { call, day, pool, settle, verificationOf, waitFor } from '../support/fault-client';
 import { launchService, ROOT, type LaunchedService } from '../support/launched-service';
 
 /**
@@ -18,73 +19,6 @@ const maybe = process.env.FAULT_TESTS === '1' ? describe : describe.skip;
 const CASES = 50;
 const CONCURRENCY = 8;
 const SUBJECT = '52410422MJ0000011U';
-
-interface Answer {
-  status: number;
-  body: { code?: string; [key: string]: unknown };
-}
-
-/** One HTTP call; a connection the dead launcher dropped rejects. */
-async function call(
-  baseUrl: string,
-  token: string | undefined,
-  method: 'GET' | 'POST',
-  url: string,
-  body?: unknown,
-  key?: string,
-): Promise<Answer> {
-  const res = await fetch(baseUrl + url, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(key ? { 'Idempotency-Key': key } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
-}
-
-/**
- * What a careful client does after a failure: sends the same request with the same key again
- * until it has an answer. A 5xx, a dropped connection or 409 IDEMPOTENCY_KEY_IN_PROGRESS (the
- * first request's answer died with the launcher) are not answers.
- */
-async function settle(...args: Parameters<typeof call>): Promise<Answer> {
-  for (;;) {
-    try {
-      const answer = await call(...args);
-      const retry =
-        answer.status >= 500 ||
-        answer.status === 429 ||
-        (answer.status === 409 && answer.body.code === 'IDEMPOTENCY_KEY_IN_PROGRESS');
-      if (!retry) return answer;
-    } catch {
-      // connection refused or dropped: try again
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-/** Runs `work` over the items, `limit` at a time. */
-async function pool<T>(
-  items: T[],
-  limit: number,
-  work: (item: T, i: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await work(items[i], i);
-      }
-    }),
-  );
-}
-
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** True while the process exists and is not a zombie (a zombie holds nothing). */
 function running(pid: number): boolean {
@@ -116,14 +50,6 @@ function processesOf(dataDir: string): string[] {
   return found;
 }
 
-async function waitFor(what: string, done: () => boolean | Promise<boolean>, limitMs: number): Promise<void> {
-  const until = Date.now() + limitMs;
-  while (!(await done())) {
-    if (Date.now() > until) throw new Error(`not within ${limitMs / 1000} s: ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 interface Tokens {
   caseworker: string;
   provider: string;
@@ -150,16 +76,6 @@ function tokensFor(service: LaunchedService): Tokens {
 
 const databaseUrl = (service: LaunchedService) =>
   `postgres://postgres:postgres@127.0.0.1:${service.ports.postgres}/credit_procedures`;
-
-/** The verification each case gets: upheld and corrected alternate (two ways a dispute ends). */
-const verificationOf = (i: number) =>
-  i % 2 === 0
-    ? { outcome: 'upheld', opinion: '经核实，记录无误，予以维持' }
-    : {
-        outcome: 'corrected',
-        opinion: '经核实，事由登记有误，予以更正',
-        correctedValues: { title: `更正后的事由 ${i}` },
-      };
 
 maybe('faults survived', () => {
   jest.setTimeout(600_000);
