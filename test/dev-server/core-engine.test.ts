@@ -260,9 +260,9 @@ describe('temporal-dev-server through the official SDK (createLocal + Worker)', 
     await expect(
       service.respondActivityTaskCompleted({ namespace: 'default', taskToken: Buffer.from('garbage') }),
     ).rejects.toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
-    await expect(service.listSchedules({ namespace: 'default' })).rejects.toMatchObject({
+    await expect(service.listBatchOperations({ namespace: 'default' })).rejects.toMatchObject({
       code: grpcStatus.UNIMPLEMENTED,
-      details: expect.stringContaining('ListSchedules'),
+      details: expect.stringContaining('ListBatchOperations'),
     });
   });
 

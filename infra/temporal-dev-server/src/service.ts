@@ -131,7 +131,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
         signalAndQueryHeader: true,
         internalErrorDifferentiation: true,
         activityFailureIncludeHeartbeat: true,
-        supportsSchedules: false,
+        supportsSchedules: true,
         encodedFailureAttributes: true,
         buildIdBasedVersioning: false,
         upsertMemo: true,
@@ -452,6 +452,14 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     },
 
     GetSearchAttributes: () => ({ keys: {} }),
+
+    CreateSchedule: (req) => engine.schedules.create(req),
+    DescribeSchedule: (req) => engine.schedules.describe(req),
+    UpdateSchedule: (req) => engine.schedules.update(req),
+    PatchSchedule: (req) => engine.schedules.patch(req),
+    DeleteSchedule: (req) => engine.schedules.delete(req),
+    ListSchedules: (req) => engine.schedules.list(req),
+    ListScheduleMatchingTimes: (req) => engine.schedules.listMatchingTimes(req),
 
     ListWorkflowExecutions: (req) => listExecutions(engine, req),
     ScanWorkflowExecutions: (req) => listExecutions(engine, req),

@@ -15,6 +15,7 @@ import {
 import { alreadyCompleted, invalidArgument, RpcError, workflowNotFound } from '../errors';
 import { durationMs, type Msg, toDuration, toTimestamp } from '../proto';
 import { type ActivityTask, isClosed, queueKey, type Run, type WftTask } from './run';
+import { Schedules } from '../schedules/schedules';
 import { InMemoryStorage } from '../storage/memory-storage';
 import type { Storage } from '../storage/storage';
 import { TaskQueues } from '../task-queues';
@@ -79,6 +80,7 @@ export class Engine {
   readonly queries = new Queries(this);
   readonly updates = new Updates(this);
   readonly timeSkipping = new TimeSkipping(this);
+  readonly schedules = new Schedules(this);
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? new Clock();
@@ -556,6 +558,8 @@ export class Engine {
     this.queries.dispatchPending(run);
     for (const child of run.children.values()) this.children.applyParentClosePolicy(run, child);
     if (run.parent && !options.continued) this.children.notifyParent(run);
+    // A schedule waiting for this workflow to close (overlap policies) may act now.
+    if (!options.continued) this.schedules.onRunClosed(run);
     this.log(`closed ${run.workflowId} run ${run.runId} with status ${statusCode}`);
   }
 

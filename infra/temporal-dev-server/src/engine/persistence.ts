@@ -3,6 +3,7 @@ import type {
   ExecutionRecord,
   NamespaceRecord,
   RunMutation,
+  ScheduleRecord,
   Storage,
   TaskRecord,
   TimerRecord,
@@ -22,6 +23,11 @@ import { isClosed, type Run } from './run';
 export class Persistence {
   private readonly dirty = new Set<Run>();
   private namespaces: NamespaceRecord[] = [];
+  /** Schedules changed (a record) or deleted (null) since the last write began, by namespace/id. */
+  private schedules = new Map<
+    string,
+    { namespace: string; scheduleId: string; record: ScheduleRecord | null }
+  >();
   /** Per run: the lowest event id changed since the last commit was built. */
   private readonly changedFrom = new Map<string, number>();
   /** Per run: the next event id storage has (or will have, once the commit being written is done). */
@@ -64,6 +70,18 @@ export class Persistence {
     this.schedule();
   }
 
+  /** A schedule changed: its whole state is written with the next commit (after the runs it started). */
+  saveSchedule(record: ScheduleRecord): void {
+    const key = `${record.namespace}/${record.scheduleId}`;
+    this.schedules.set(key, { namespace: record.namespace, scheduleId: record.scheduleId, record });
+    this.schedule();
+  }
+
+  deleteSchedule(namespace: string, scheduleId: string): void {
+    this.schedules.set(`${namespace}/${scheduleId}`, { namespace, scheduleId, record: null });
+    this.schedule();
+  }
+
   /** Resolves once every change made so far is in storage; rejects if writing it failed. */
   durable(): Promise<void> {
     if (!this.pending()) return this.last;
@@ -82,7 +100,7 @@ export class Persistence {
   }
 
   private pending(): boolean {
-    return this.dirty.size > 0 || this.namespaces.length > 0;
+    return this.dirty.size > 0 || this.namespaces.length > 0 || this.schedules.size > 0;
   }
 
   private schedule(): void {
@@ -101,12 +119,20 @@ export class Persistence {
     this.dirty.clear();
     const namespaces = this.namespaces;
     this.namespaces = [];
+    const schedules = [...this.schedules.values()];
+    this.schedules = new Map();
     const waiting = this.next;
     this.next = undefined;
     this.writing = true;
     const result = (async () => {
       for (const record of namespaces) await this.storage.putNamespace(record);
       if (mutations.length > 0) await this.storage.commit(mutations);
+      // After the runs: a schedule never records an action whose workflow storage does not hold
+      // (the other way round, a restart finds the workflow id taken and does not start it twice).
+      for (const s of schedules) {
+        if (s.record) await this.storage.putSchedule(s.record);
+        else await this.storage.deleteSchedule(s.namespace, s.scheduleId);
+      }
     })();
     this.last = result;
     result.then(

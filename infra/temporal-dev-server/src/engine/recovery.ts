@@ -30,6 +30,8 @@ export async function recover(engine: Engine): Promise<{ runs: number; open: num
   for (const run of runs) engine.adopt(run);
   const open = runs.filter((run) => !isClosed(run));
   for (const run of open) resume(engine, run);
+  // After the runs: a schedule checks which of the workflows it started still run.
+  await engine.schedules.recover();
   return { runs: runs.length, open: open.length };
 }
 

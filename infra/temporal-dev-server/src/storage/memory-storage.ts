@@ -5,12 +5,13 @@ import {
   ExecutionRecord,
   NamespaceRecord,
   RunMutation,
+  ScheduleRecord,
   Storage,
   TaskRecord,
   TimerRecord,
   VisibilityRecord,
 } from './storage';
-import { checkMutations } from './records';
+import { checkMutations, fromJson, toJson } from './records';
 
 /**
  * Storage in process memory: the default of the dev server (state ends with the process). It
@@ -23,6 +24,7 @@ export class InMemoryStorage implements Storage {
   private readonly tasks = new Map<string, TaskRecord[]>();
   private readonly visibility = new Map<string, VisibilityRecord>();
   private readonly namespaces = new Map<string, NamespaceRecord>();
+  private readonly schedules = new Map<string, ScheduleRecord>();
 
   async commit(mutations: RunMutation[]): Promise<void> {
     // Check everything before changing anything: a failed commit leaves no partial write.
@@ -75,6 +77,22 @@ export class InMemoryStorage implements Storage {
 
   async loadNamespaces(): Promise<NamespaceRecord[]> {
     return [...this.namespaces.values()];
+  }
+
+  async putSchedule(record: ScheduleRecord): Promise<void> {
+    // A copy, as a database row would be: later changes to the engine's object are not stored.
+    this.schedules.set(
+      `${record.namespace}/${record.scheduleId}`,
+      fromJson(toJson(record)) as ScheduleRecord,
+    );
+  }
+
+  async deleteSchedule(namespace: string, scheduleId: string): Promise<void> {
+    this.schedules.delete(`${namespace}/${scheduleId}`);
+  }
+
+  async loadSchedules(): Promise<ScheduleRecord[]> {
+    return [...this.schedules.values()].map((r) => fromJson(toJson(r)) as ScheduleRecord);
   }
 
   async close(): Promise<void> {

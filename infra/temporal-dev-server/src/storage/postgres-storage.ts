@@ -6,6 +6,7 @@ import {
   type ExecutionRecord,
   type NamespaceRecord,
   type RunMutation,
+  type ScheduleRecord,
   type Storage,
   type TaskRecord,
   type TimerRecord,
@@ -84,6 +85,15 @@ const MIGRATIONS: Array<(schema: string) => string> = [
       name text PRIMARY KEY,
       description json NOT NULL,
       search_attributes json NOT NULL
+    );
+  `,
+  (s) => `
+    CREATE TABLE IF NOT EXISTS ${s}.schedules (
+      namespace text NOT NULL,
+      schedule_id text NOT NULL,
+      -- definition (spec, action, policies, state), info and scheduler state
+      state json NOT NULL,
+      PRIMARY KEY (namespace, schedule_id)
     );
   `,
 ];
@@ -393,6 +403,33 @@ export class PostgresStorage implements Storage {
       name: r.name,
       description: fromJson(r.description),
       searchAttributes: JSON.parse(r.search_attributes) as Record<string, number>,
+    }));
+  }
+
+  async putSchedule(record: ScheduleRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.schema}.schedules (namespace, schedule_id, state) VALUES ($1, $2, $3)
+       ON CONFLICT (namespace, schedule_id) DO UPDATE SET state = excluded.state`,
+      [record.namespace, record.scheduleId, toJson(record.state)],
+    );
+  }
+
+  async deleteSchedule(namespace: string, scheduleId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.schema}.schedules WHERE namespace = $1 AND schedule_id = $2`, [
+      namespace,
+      scheduleId,
+    ]);
+  }
+
+  async loadSchedules(): Promise<ScheduleRecord[]> {
+    const result = await this.pool.query<{ namespace: string; schedule_id: string; state: string }>(
+      `SELECT namespace, schedule_id, state::text AS state FROM ${this.schema}.schedules
+       ORDER BY namespace, schedule_id`,
+    );
+    return result.rows.map((r) => ({
+      namespace: r.namespace,
+      scheduleId: r.schedule_id,
+      state: fromJson(r.state),
     }));
   }
 

@@ -26,6 +26,10 @@ export interface Storage {
   listVisibility(namespace: string): Promise<VisibilityRecord[]>;
   putNamespace(record: NamespaceRecord): Promise<void>;
   loadNamespaces(): Promise<NamespaceRecord[]>;
+  /** Writes a schedule's whole state (created or changed). */
+  putSchedule(record: ScheduleRecord): Promise<void>;
+  deleteSchedule(namespace: string, scheduleId: string): Promise<void>;
+  loadSchedules(): Promise<ScheduleRecord[]>;
   close(): Promise<void>;
 }
 
@@ -107,6 +111,13 @@ export interface NamespaceRecord {
   description: Msg;
   /** Custom search attributes: name → IndexedValueType number. */
   searchAttributes: Record<string, number>;
+}
+
+/** A schedule: its definition, info and scheduler state, JSON-able. */
+export interface ScheduleRecord {
+  namespace: string;
+  scheduleId: string;
+  state: Msg;
 }
 
 /** Another writer changed the run since the mutation was computed. */
