@@ -242,21 +242,37 @@ describe('schedules through the official client (time skipping)', () => {
     expect(d.info.numActionsTaken).toBe(1);
     const first = d.info.recentActions[0].action.workflow.workflowId;
     expect(await statusOf(first)).toBe('RUNNING');
-    // With SKIP, a trigger while the last one runs does nothing; ALLOW_ALL (the default of trigger) starts another.
-    await handle.trigger(ScheduleOverlapPolicy.SKIP);
-    await env.sleep(2000); // a later second: another workflow id
+    // A later second: the action's workflow id (to the second) is another one.
+    await env.sleep(2000);
+    // The first trigger (ALLOW_ALL, the default of trigger) is not tracked as running: SKIP finds
+    // nothing running and starts.
     await handle.trigger(ScheduleOverlapPolicy.SKIP);
     d = await handle.describe();
-    // The first trigger (allow all) is not tracked as running: SKIP found nothing running and started.
     expect(d.info.numActionsTaken).toBe(2);
     expect(d.info.runningActions.map((a) => a.workflow.workflowId)).toEqual([
       d.info.recentActions[1].action.workflow.workflowId,
     ]);
+    // With SKIP, a trigger while the one it tracks runs does nothing.
     await handle.trigger(ScheduleOverlapPolicy.SKIP);
     d = await handle.describe();
     expect(d.info.numActionsTaken).toBe(2);
     expect(d.info.numActionsSkippedOverlap).toBe(1);
     expect(d.state.paused).toBe(true);
+    // The same patch request twice (a retry) acts once.
+    await env.sleep(2000);
+    const patch = {
+      namespace: 'default',
+      scheduleId: 'triggered',
+      requestId: randomUUID(),
+      patch: {
+        triggerImmediately: {
+          overlapPolicy: temporal.api.enums.v1.ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL,
+        },
+      },
+    };
+    await client.workflowService.patchSchedule(patch);
+    await client.workflowService.patchSchedule(patch);
+    expect((await handle.describe()).info.numActionsTaken).toBe(3);
   });
 
   it('backfill takes the actions of a past range (start inclusive), as if that time passed now', async () => {
@@ -306,6 +322,11 @@ describe('schedules through the official client (time skipping)', () => {
       byAttribute.push(s.scheduleId);
     }
     expect(byAttribute).toEqual(['list-a']);
+    const counted = await client.workflowService.countSchedules({
+      namespace: 'default',
+      query: 'TemporalSchedulePaused = false',
+    });
+    expect(Number(counted.count)).toBe(1);
     const paged = await client.workflowService.listSchedules({ namespace: 'default', maximumPageSize: 1 });
     expect(paged.schedules).toHaveLength(1);
     expect(paged.nextPageToken?.length).toBeGreaterThan(0);
@@ -425,6 +446,20 @@ describe('schedules through the official client (time skipping)', () => {
       ).toEqual(['2030-03-01T01:15:00Z', '2030-03-01T02:15:00Z']);
     });
 
+    it('daylight saving (America/New_York): a wall time the clocks repeat matches twice, one they skip not at all', async () => {
+      const spec = { calendars: [{ hour: [1, 2], minute: 30 }], timezone: 'America/New_York' };
+      // 3 November 2030: 01:30 EDT (05:30Z), then 01:30 EST (06:30Z), then 02:30 EST (07:30Z).
+      expect(await matching(spec, '2030-11-03T00:00:00Z', '2030-11-03T12:00:00Z')).toEqual([
+        '2030-11-03T05:30:00Z',
+        '2030-11-03T06:30:00Z',
+        '2030-11-03T07:30:00Z',
+      ]);
+      // 10 March 2030: 02:30 does not exist (02:00 EST is 03:00 EDT).
+      expect(await matching(spec, '2030-03-10T00:00:00Z', '2030-03-10T12:00:00Z')).toEqual([
+        '2030-03-10T06:30:00Z',
+      ]);
+    });
+
     it('exclusions, start and end times', async () => {
       expect(
         await matching(
@@ -492,7 +527,25 @@ describe('schedules through the official client (time skipping)', () => {
     });
   });
 
-  describe('limited actions and catch-up', () => {
+  describe('limited actions and pause on failure', () => {
+    it('pause on failure: a failed action pauses the schedule with the reason as its note', async () => {
+      const handle = await client.schedule.create(
+        hourly('fragile', 'failsItself', { policies: { pauseOnFailure: true } }),
+      );
+      const marks = hoursAfter(await env.currentTimeMs(), 1);
+      await env.sleep(HOUR);
+      const failed = `fragile-wf-${iso(marks[0])}`;
+      await until(async () => (await handle.describe()).state.paused);
+      let d = await handle.describe();
+      expect(d.state.note).toBe(`paused due to workflow failure: ${failed}: business rule broken`);
+      expect(d.raw.info?.recentActions?.[0].startWorkflowStatus).toBe(
+        WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED,
+      );
+      await env.sleep(2 * HOUR);
+      d = await handle.describe();
+      expect(d.info.numActionsTaken).toBe(1);
+    });
+
     it('remaining actions: counts down, stops at zero, future times limited', async () => {
       const handle = await client.schedule.create(
         hourly('limited', 'sleepsThenReturns', { state: { remainingActions: 2 } }, [MINUTE]),

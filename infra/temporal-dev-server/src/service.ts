@@ -459,6 +459,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     PatchSchedule: (req) => engine.schedules.patch(req),
     DeleteSchedule: (req) => engine.schedules.delete(req),
     ListSchedules: (req) => engine.schedules.list(req),
+    CountSchedules: (req) => engine.schedules.count(req),
     ListScheduleMatchingTimes: (req) => engine.schedules.listMatchingTimes(req),
 
     ListWorkflowExecutions: (req) => listExecutions(engine, req),

@@ -5,6 +5,7 @@ import { isClosed, type Run } from '../engine/run';
 import { EventType, ExecutionStatus, IdReusePolicy } from '../enums';
 import { invalidArgument, RpcError } from '../errors';
 import { durationMs, enumMap, fromTimestamp, type Msg, toDuration, toTimestamp } from '../proto';
+import { MAX_ID_LENGTH } from '../request-checks';
 import { fromJson, toJson } from '../storage/records';
 import type { ScheduleRecord } from '../storage/storage';
 import { cleanSpec, compileSpec, type CompiledSpec, type NextTime } from './spec';
@@ -18,6 +19,9 @@ export const OverlapPolicy = enumMap('ScheduleOverlapPolicy', 'SCHEDULE_OVERLAP_
   'TERMINATE_OTHER',
   'ALLOW_ALL',
 ] as const);
+
+/** The real server runs a schedule as a workflow with this id prefix: its id length limit counts it. */
+const SCHEDULER_WORKFLOW_ID_PREFIX = 'temporal-sys-scheduler:';
 
 /** The real server's scheduler defaults ("tweakable policies"). */
 const DEFAULT_CATCHUP_WINDOW_MS = 365 * 24 * 3600 * 1000;
@@ -180,6 +184,10 @@ export class Schedules {
     const action = schedule?.action?.startWorkflow;
     if (!action) throw invalidArgument('Only StartWorkflow action is supported for schedules');
     if (!action.workflowId) throw invalidArgument('WorkflowId is not set on request.');
+    // The id gets the action time appended.
+    if (`${action.workflowId}-2009-11-10T23:00:00Z`.length > MAX_ID_LENGTH) {
+      throw invalidArgument('WorkflowId exceeds length limit.');
+    }
     if (!action.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
     if (!action.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
     if (action.cronSchedule) throw invalidArgument('CronSchedule is not allowed.');
@@ -232,6 +240,9 @@ export class Schedules {
   create(req: Msg): Msg {
     const namespace = this.e.requireNamespace(req.namespace);
     if (!req.scheduleId) throw invalidArgument('ScheduleId is not set on request.');
+    if (SCHEDULER_WORKFLOW_ID_PREFIX.length + req.scheduleId.length > MAX_ID_LENGTH) {
+      throw invalidArgument('WorkflowId exceeds length limit.');
+    }
     if (!req.requestId) throw invalidArgument('RequestId is not set on request.');
     const existing = this.byKey.get(this.key(namespace, req.scheduleId));
     if (existing) {
@@ -276,8 +287,12 @@ export class Schedules {
 
   describe(req: Msg): Msg {
     const s = this.require(this.e.requireNamespace(req.namespace), req.scheduleId);
-    this.refreshRunning(s);
     const st = s.state;
+    // Only those still running (a closed one is taken off the list by the step its close causes).
+    const running = st.info.runningWorkflows.filter((w) => {
+      const run = this.runOf(st, w);
+      return run !== undefined && !isClosed(run);
+    });
     const schedule = st.schedule;
     return {
       schedule: {
@@ -292,7 +307,7 @@ export class Schedules {
         overlapSkipped: st.info.overlapSkipped,
         bufferDropped: st.info.bufferDropped,
         bufferSize: st.bufferedStarts.length,
-        runningWorkflows: st.info.runningWorkflows.map((w) => ({ workflowId: w.workflowId, runId: w.runId })),
+        runningWorkflows: running.map((w) => ({ workflowId: w.workflowId, runId: w.runId })),
         recentActions: st.info.recentActions.map(actionResult),
         futureActionTimes: this.futureActionTimes(s, FUTURE_ACTIONS).map(toTimestamp),
         createTime: toTimestamp(st.info.createTime),
@@ -364,11 +379,9 @@ export class Schedules {
     return { startTime: times.map(toTimestamp) };
   }
 
-  list(req: Msg): Msg {
-    const namespace = this.e.requireNamespace(req.namespace);
-    const offset = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw invalidArgument('invalid next page token');
-    const entries = [...this.byKey.values()]
+  /** Each schedule of a namespace as a visibility entry, for the list query: its id, paused state, its search attributes. */
+  private entries(namespace: string) {
+    return [...this.byKey.values()]
       .filter((s) => s.state.namespace === namespace)
       .map((s) => ({
         schedule: s,
@@ -387,6 +400,20 @@ export class Schedules {
           },
         },
       }));
+  }
+
+  count(req: Msg): Msg {
+    const namespace = this.e.requireNamespace(req.namespace);
+    return {
+      count: this.e.visibility.count(namespace, this.entries(namespace), scheduleQuery(req.query)).count,
+    };
+  }
+
+  list(req: Msg): Msg {
+    const namespace = this.e.requireNamespace(req.namespace);
+    const offset = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw invalidArgument('invalid next page token');
+    const entries = this.entries(namespace);
     const { page, nextOffset } = this.e.visibility.list(
       namespace,
       entries,

@@ -1,5 +1,5 @@
 import { durationMs, fromTimestamp, type Msg } from '../proto';
-import { instantsOf, naive, resolveZone, wallTime } from './time-zone';
+import { instantsOf, naive, offsetAt, resolveZone, wallTime } from './time-zone';
 
 /**
  * Schedule specs as the real server reads them: calendar specs in string form and cron strings
@@ -457,10 +457,8 @@ class CompiledCalendar {
     }
   }
 
-  /** The first matching instant (seconds) strictly after `after`. */
-  next(after: number): number | undefined {
-    if (this.never) return undefined;
-    let cursor = naive(wallTime(after, this.zone));
+  /** The first matching instant (seconds) strictly after `after`, searching wall times from `cursor` on. */
+  private nextFrom(after: number, cursor: number): number | undefined {
     for (let i = 0; i < 10_000; i++) {
       const candidate = this.nextNaive(cursor);
       if (candidate === undefined) return undefined;
@@ -470,6 +468,27 @@ class CompiledCalendar {
       cursor = candidate;
     }
     return undefined;
+  }
+
+  /** The first matching instant (seconds) strictly after `after`. */
+  next(after: number): number | undefined {
+    if (this.never) return undefined;
+    const found = this.nextFrom(after, naive(wallTime(after, this.zone)));
+    if (found === undefined || this.zone === 'UTC') return found;
+    const before = offsetAt(after, this.zone);
+    const offset = offsetAt(found, this.zone);
+    if (offset >= before) return found;
+    // The clocks went back in between: the repeated wall times after the change come earlier
+    // than `found`. Find the change and search again from its wall time.
+    let lo = after;
+    let hi = found;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (offsetAt(mid, this.zone) === offset) hi = mid;
+      else lo = mid;
+    }
+    const repeated = this.nextFrom(hi - 1, naive(wallTime(hi, this.zone)) - 1);
+    return repeated !== undefined && repeated < found ? repeated : found;
   }
 }
 

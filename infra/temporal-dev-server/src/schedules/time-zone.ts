@@ -79,7 +79,7 @@ export function naive(w: WallTime): number {
 }
 
 /** The zone's offset from UTC at an instant, in seconds. */
-function offsetAt(sec: number, zone: string): number {
+export function offsetAt(sec: number, zone: string): number {
   return zone === 'UTC' ? 0 : naive(wallTime(sec, zone)) - sec;
 }
 
