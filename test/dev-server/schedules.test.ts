@@ -12,7 +12,7 @@ import { optionalDateToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { PostgresStorage, start } from '../../infra/temporal-dev-server';
+import { InMemoryStorage, PostgresStorage, start, type Storage } from '../../infra/temporal-dev-server';
 import { createTestDatabase } from '../support/database';
 import * as activities from './activities';
 import { createTimeSkippingEnv, startTestWorker } from './support';
@@ -658,12 +658,100 @@ describe('schedules through the official client (time skipping)', () => {
   });
 });
 
+describe.each([
+  ['in-memory', async () => ({ storage: new InMemoryStorage() as Storage, done: async () => undefined })],
+  [
+    'PostgreSQL',
+    async () => {
+      const db = await createTestDatabase('devschedstore');
+      const storage: Storage = await PostgresStorage.open(db.url);
+      return {
+        storage,
+        done: async () => {
+          await storage.close();
+          await db.drop();
+        },
+      };
+    },
+  ],
+])('schedule records in storage (%s)', (_name, open) => {
+  it('puts, replaces, loads (payload bytes intact) and deletes schedule records', async () => {
+    const { storage, done } = await open();
+    try {
+      const data = Buffer.from([0, 1, 254, 255]);
+      const record = (note: string) => ({
+        namespace: 'default',
+        scheduleId: 'kept',
+        state: { note, action: { input: { payloads: [{ data }] } }, counts: [1, 2] },
+      });
+      await storage.putSchedule(record('first'));
+      await storage.putSchedule({ ...record('other'), scheduleId: 'other' });
+      await storage.putSchedule(record('second'));
+      const loaded = await storage.loadSchedules();
+      expect(loaded.map((r) => [r.scheduleId, r.state.note])).toEqual([
+        ['kept', 'second'],
+        ['other', 'other'],
+      ]);
+      expect(Buffer.from(loaded[0].state.action.input.payloads[0].data).equals(data)).toBe(true);
+      await storage.deleteSchedule('default', 'kept');
+      expect((await storage.loadSchedules()).map((r) => r.scheduleId)).toEqual(['other']);
+    } finally {
+      await done();
+    }
+  });
+});
+
 describe('schedules on PostgreSQL across a restart', () => {
   let db: { url: string; drop(): Promise<void> };
   beforeAll(async () => {
     db = await createTestDatabase('devsched');
   });
   afterAll(() => db?.drop());
+
+  it('a crash between writing the started workflow and the schedule: the restart takes that workflow as the action, once', async () => {
+    const storage = await PostgresStorage.open(db.url, { schema: 'torn_write' });
+    const first = await start({ port: 0, storage });
+    let client = new Client({ connection: await Connection.connect({ address: first.address }) });
+    await client.schedule.create({
+      scheduleId: 'torn',
+      spec: { intervals: [{ every: '1 hour' }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'waitsForSignal',
+        taskQueue: 'torn',
+        workflowId: 'torn-wf',
+      },
+    });
+    const created = ms((await client.schedule.getHandle('torn').describe()).info.createdAt);
+    const [mark] = hoursAfter(created, 1);
+    // The schedule as stored before its first action: what a lost second write leaves.
+    const before = (await storage.loadSchedules()).find((r) => r.scheduleId === 'torn')!;
+    first.engine.clock.advanceTo(mark + MINUTE);
+    await until(async () => (await client.schedule.getHandle('torn').describe()).info.numActionsTaken === 1);
+    await client.connection.close();
+    await first.stop();
+    const reopened = await PostgresStorage.open(db.url, { schema: 'torn_write' });
+    await reopened.putSchedule(before);
+
+    const second = await start({ port: 0, storage: reopened });
+    second.engine.clock.advanceTo(mark + 2 * MINUTE);
+    client = new Client({ connection: await Connection.connect({ address: second.address }) });
+    try {
+      const handle = client.schedule.getHandle('torn');
+      await until(async () => (await handle.describe()).info.numActionsTaken === 1);
+      const d = await handle.describe();
+      const workflowId = `torn-wf-${iso(mark)}`;
+      expect(d.info.recentActions.map((a) => a.action.workflow.workflowId)).toEqual([workflowId]);
+      expect(d.info.runningActions.map((a) => a.workflow.workflowId)).toEqual([workflowId]);
+      const runs = [];
+      for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+        runs.push(wf.runId);
+      expect(runs).toEqual([d.info.recentActions[0].action.workflow.firstExecutionRunId]);
+    } finally {
+      await client.connection.close();
+      await second.stop();
+    }
+  });
 
   it('comes back after a restart; times missed while down fire once inside the catch-up window, older ones are counted missed', async () => {
     const first = await start({ port: 0, storage: await PostgresStorage.open(db.url) });

@@ -726,6 +726,16 @@ export class Schedules {
       ? action.workflowId
       : `${action.workflowId}-${rfc3339(nominalSec)}`;
     const allowAll = this.resolveOverlap(st, start.overlapPolicy) === OverlapPolicy.ALLOW_ALL;
+    const adopted = start.manual ? undefined : this.startedBefore(st, workflowId, nominalSec);
+    if (adopted) {
+      return {
+        scheduleTime: start.actualTime,
+        actualTime: adopted.startTime,
+        workflowId,
+        runId: adopted.runId,
+        status: ExecutionStatus.RUNNING,
+      };
+    }
     const { run } = this.e.startWorkflow({
       namespace: st.namespace,
       workflowId,
@@ -759,6 +769,22 @@ export class Schedules {
       runId: run.runId,
       status: ExecutionStatus.RUNNING,
     };
+  }
+
+  /**
+   * The run this schedule started for this time already, if storage holds it but not the
+   * schedule's record of it (the server died between the two writes): the restart takes it as
+   * the action instead of failing to start it again.
+   */
+  private startedBefore(st: ScheduleState, workflowId: string, nominalSec: number): Run | undefined {
+    const first = this.e.runsOf(st.namespace, workflowId)[0];
+    if (!first || first.startTime < st.info.createTime) return undefined;
+    if (st.info.recentActions.some((a) => a.workflowId === workflowId)) return undefined;
+    const fields = first.searchAttributes?.indexedFields ?? {};
+    const text = (p: Msg | undefined) => (p?.data ? Buffer.from(p.data).toString() : undefined);
+    const byThis = text(fields.TemporalScheduledById) === JSON.stringify(st.scheduleId);
+    const atThis = text(fields.TemporalScheduledStartTime) === JSON.stringify(rfc3339(nominalSec));
+    return byThis && atThis ? first : undefined;
   }
 
   /** The next action times from where the schedule is, at most the remaining actions. */
