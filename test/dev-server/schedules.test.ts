@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
   Client,
@@ -15,7 +16,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { InMemoryStorage, PostgresStorage, start, type Storage } from '../../infra/temporal-dev-server';
 import { createTestDatabase } from '../support/database';
 import * as activities from './activities';
-import { createTimeSkippingEnv, startTestWorker } from './support';
+import { findFreePort } from '../../infra/net';
+import { createTimeSkippingEnv, DEV_SERVER_BIN, startTestWorker } from './support';
 
 const { IndexedValueType, WorkflowExecutionStatus } = temporal.api.enums.v1;
 
@@ -828,6 +830,92 @@ describe('schedules on PostgreSQL across a restart', () => {
     } finally {
       await client.connection.close();
       await third.stop();
+    }
+  });
+
+  it('survives SIGKILL of the server process: answered patches are kept, nothing is taken twice', async () => {
+    const port = await findFreePort();
+    const address = `127.0.0.1:${port}`;
+    const startServer = () =>
+      new Promise<ChildProcess>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            DEV_SERVER_BIN,
+            'server',
+            'start-dev',
+            '--port',
+            String(port),
+            '--ip',
+            '127.0.0.1',
+            '--db-url',
+            db.url,
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let out = '';
+        const collect = (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('listening on')) resolve(child);
+        };
+        child.stdout!.on('data', collect);
+        child.stderr!.on('data', collect);
+        child.on('exit', (code, signal) => reject(new Error(`server exited with ${signal ?? code}: ${out}`)));
+      });
+    const kill = (child: ChildProcess) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    let server = await startServer();
+    const client = new Client({ connection: await Connection.connect({ address }) });
+    try {
+      const handle = await client.schedule.create({
+        scheduleId: 'killed',
+        spec: { cronExpressions: ['0 3 * * *'], timezone: 'Asia/Shanghai' },
+        action: {
+          type: 'startWorkflow',
+          workflowType: 'waitsForSignal',
+          taskQueue: 'killed',
+          workflowId: 'killed-wf',
+        },
+      });
+      const at = Math.floor(Date.now() / 1000) * 1000 + HOUR;
+      const trigger = (scheduledAt: number, overlapPolicy?: temporal.api.enums.v1.ScheduleOverlapPolicy) =>
+        client.workflowService.patchSchedule({
+          namespace: 'default',
+          scheduleId: 'killed',
+          requestId: randomUUID(),
+          patch: {
+            triggerImmediately: { scheduledTime: optionalDateToTs(new Date(scheduledAt)), overlapPolicy },
+          },
+        });
+      await trigger(at);
+      await handle.pause('frozen before the crash');
+      await kill(server);
+      server = await startServer();
+
+      const d = await handle.describe();
+      expect(d.state).toMatchObject({ paused: true, note: 'frozen before the crash' });
+      expect(d.spec.timezone).toBe('Asia/Shanghai');
+      expect(d.info.numActionsTaken).toBe(1);
+      expect(d.info.recentActions.map((a) => a.action.workflow.workflowId)).toEqual([`killed-wf-${iso(at)}`]);
+      // 03:00 in Shanghai is 19:00 UTC.
+      for (const t of d.info.nextActionTimes) expect(t.getUTCHours()).toBe(19);
+      // The first (the schedule's SKIP policy) is the running one after the restart too: SKIP skips.
+      expect(d.info.runningActions.map((a) => a.workflow.workflowId)).toEqual([`killed-wf-${iso(at)}`]);
+      await trigger(at + HOUR);
+      expect((await handle.describe()).info.numActionsSkippedOverlap).toBe(1);
+      await trigger(at + HOUR, temporal.api.enums.v1.ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL);
+      const ids: string[] = [];
+      for await (const wf of client.workflow.list({ query: `TemporalScheduledById = 'killed'` }))
+        ids.push(wf.workflowId);
+      expect(ids.sort()).toEqual([`killed-wf-${iso(at)}`, `killed-wf-${iso(at + HOUR)}`]);
+      expect((await handle.describe()).info.numActionsTaken).toBe(2);
+    } finally {
+      await client.connection.close();
+      await kill(server);
     }
   });
 });
