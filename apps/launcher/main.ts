@@ -14,6 +14,7 @@ async function main(): Promise<void> {
       config.logLevel === 'debug' || config.logLevel === 'trace'
         ? (line) => console.log(`    ${line}`)
         : undefined,
+    notice: (line) => console.log(`  ! ${line}`),
   });
   if (stack.apiUrl) {
     console.log(`  健康检查：${stack.apiUrl}/health`);

@@ -25,6 +25,8 @@ export interface StackEvents {
   /** One line per component as it comes up (what, where). */
   ready(component: 'database' | 'temporal' | 'worker' | 'api', line: string): void;
   log?(line: string): void;
+  /** What an operator should see whatever the log level (in Chinese): a component restarted. */
+  notice?(line: string): void;
 }
 
 export interface RunningStack {
@@ -92,6 +94,9 @@ export async function startStack(
         // The dev server keeps its state in the service's database, in a schema of its own.
         databaseUrl,
         onLog: events.log,
+        onNotice: events.notice,
+        // Its fail-stop on a lost PostgreSQL (or any crash) is not the end of the service.
+        supervised: true,
       });
       stops.push(() => temporal.stop());
       temporalAddress = temporal.address;

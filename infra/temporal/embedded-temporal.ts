@@ -18,13 +18,27 @@ export interface EmbeddedTemporalOptions {
   /** Receives what an operator should see (in Chinese), e.g. a stale server being stopped. */
   onNotice?: (line: string) => void;
   readyTimeoutMs?: number;
+  /**
+   * Start the server again when it exits without being asked to (its fail-stop on a lost
+   * PostgreSQL, a crash, the OOM killer), as systemd's Restart=always would: after 1 s, then with
+   * a doubling delay up to 30 s while it cannot come up (PostgreSQL still away). Default off;
+   * `supervise()` on the handle turns it on and off.
+   */
+  supervised?: boolean;
 }
 
 export interface EmbeddedTemporalHandle {
   address: string;
-  process: ChildProcess;
+  /** The server process running now (a new one after each restart). */
+  readonly process: ChildProcess;
+  /** How many times the supervisor started the server again. */
+  restarts(): number;
+  supervise(on: boolean): void;
   stop(): Promise<void>;
 }
+
+const RESTART_FIRST_DELAY_MS = 1_000;
+const RESTART_MAX_DELAY_MS = 30_000;
 
 export const DEV_SERVER_BIN = path.resolve(
   __dirname,
@@ -92,7 +106,8 @@ export async function stopStaleDevServer(dataDir: string, notice?: (line: string
 /**
  * Starts the project's Temporal-compatible development server (infra/temporal-dev-server) as a
  * child process with the same arguments the official `temporal server start-dev` takes, and waits
- * until it answers gRPC. Never used when TEMPORAL_ADDRESS points at a real cluster.
+ * until it answers gRPC. Never used when TEMPORAL_ADDRESS points at a real cluster. Supervised,
+ * a server that exits by itself is started again (its state is in PostgreSQL: it recovers).
  */
 export async function startEmbeddedTemporal(
   options: EmbeddedTemporalOptions,
@@ -101,6 +116,89 @@ export async function startEmbeddedTemporal(
   const dataDir = path.resolve(options.dataDir);
   await stopStaleDevServer(dataDir, options.onNotice);
   const address = `127.0.0.1:${options.port}`;
+  const supervisor = {
+    on: options.supervised ?? false,
+    stopping: false,
+    restarts: 0,
+    delayMs: RESTART_FIRST_DELAY_MS,
+    timer: undefined as NodeJS.Timeout | undefined,
+  };
+  let current = await launchDevServer(options, dataDir, address);
+
+  /** After an exit nobody asked for: start again, with a growing delay while it cannot come up. */
+  const restartLater = (why: string) => {
+    if (!supervisor.on || supervisor.stopping) return;
+    options.onNotice?.(
+      `Temporal 开发服务器意外退出（${why}），${Math.round(supervisor.delayMs / 1000)} 秒后重新启动…`,
+    );
+    supervisor.timer = setTimeout(() => {
+      supervisor.timer = undefined;
+      if (supervisor.stopping) return;
+      launchDevServer(options, dataDir, address).then(
+        (child) => {
+          if (supervisor.stopping) {
+            void stopChild(child);
+            return;
+          }
+          current = child;
+          supervisor.restarts++;
+          supervisor.delayMs = RESTART_FIRST_DELAY_MS;
+          options.onNotice?.(
+            `Temporal 开发服务器已重新启动（第 ${supervisor.restarts} 次），从存储恢复运行中的案件。`,
+          );
+          watch(child);
+        },
+        (err: unknown) => {
+          supervisor.delayMs = Math.min(supervisor.delayMs * 2, RESTART_MAX_DELAY_MS);
+          restartLater(String(err instanceof Error ? err.message : err).split('\n')[0]);
+        },
+      );
+    }, supervisor.delayMs);
+    supervisor.timer.unref();
+  };
+  const watch = (child: ChildProcess) =>
+    child.once('exit', (code, signal) => {
+      if (child === current) restartLater(signal ? `信号 ${signal}` : `退出码 ${code}`);
+    });
+  watch(current);
+
+  return {
+    address,
+    get process() {
+      return current;
+    },
+    restarts: () => supervisor.restarts,
+    supervise: (on) => {
+      supervisor.on = on;
+      if (!on && supervisor.timer) {
+        clearTimeout(supervisor.timer);
+        supervisor.timer = undefined;
+      }
+    },
+    stop: async () => {
+      supervisor.stopping = true;
+      if (supervisor.timer) clearTimeout(supervisor.timer);
+      await stopChild(current);
+    },
+  };
+}
+
+/** SIGTERM, then SIGKILL after 10 s; resolves when the process has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+/** One server process, spawned, recorded in the data directory's pid file, and answering gRPC. */
+async function launchDevServer(
+  options: EmbeddedTemporalOptions,
+  dataDir: string,
+  address: string,
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -147,14 +245,6 @@ export async function startEmbeddedTemporal(
     forward(chunk);
   });
 
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-    });
-
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (exited) throw new Error(`Temporal dev server ${exited}: ${stderrTail.trim()}`);
@@ -165,10 +255,10 @@ export async function startEmbeddedTemporal(
       } finally {
         await connection.close();
       }
-      return { address, process: child, stop };
+      return child;
     } catch (err) {
       if (Date.now() > deadline) {
-        await stop();
+        await stopChild(child);
         throw new Error(`Temporal dev server did not become ready on ${address}: ${String(err)}`);
       }
       await new Promise((r) => setTimeout(r, 250));

@@ -53,7 +53,7 @@ describe('npm start (embedded stack)', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('serves /health 200 with every component up, stops cleanly on SIGINT, and reuses its data on restart', async () => {
+  it('serves /health 200 with every component up, stops cleanly on SIGINT, reuses its data on restart, and starts a killed dev server again', async () => {
     const first = launch(env);
     try {
       await waitFor(first, '已就绪');
@@ -84,6 +84,29 @@ describe('npm start (embedded stack)', () => {
     try {
       await waitFor(second, '已就绪');
       expect((await fetch(`http://127.0.0.1:${env.PORT}/health`)).status).toBe(200);
+
+      // The dev server killed on its own (the OOM killer; its fail-stop on a lost PostgreSQL
+      // exits the same way): the launcher starts it again and the service is whole once more.
+      const devServerPid = () =>
+        (
+          JSON.parse(readFileSync(path.join(dataDir, 'temporal', 'dev-server.pid'), 'utf8')) as {
+            server: { pid: number };
+          }
+        ).server.pid;
+      const killed = devServerPid();
+      process.kill(killed, 'SIGKILL');
+      await waitFor(second, 'Temporal 开发服务器已重新启动（第 1 次）');
+      expect(second.output()).toContain('Temporal 开发服务器意外退出（信号 SIGKILL）');
+      expect(devServerPid()).not.toBe(killed);
+      let health: { status?: string; components?: Record<string, { status: string }> } = {};
+      for (let i = 0; i < 150 && health.components?.worker?.status !== 'up'; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        health = (await (await fetch(`http://127.0.0.1:${env.PORT}/health`)).json()) as typeof health;
+      }
+      expect(health).toMatchObject({
+        status: 'up',
+        components: { temporal: { status: 'up' }, worker: { status: 'up' } },
+      });
     } finally {
       second.child.kill('SIGINT');
     }

@@ -248,22 +248,14 @@ export async function startComponents(): Promise<Components> {
   await seedReferenceData(dataSource);
   await dataSource.destroy();
 
-  // As a deployment's supervisor does (systemd Restart=on-failure), when asked: a dev server that
-  // exited by itself is started again until it runs.
-  const supervision = { on: false, restarts: 0 };
+  // The dev server's own supervisor (infra/temporal/embedded-temporal.ts, as under `npm start`),
+  // turned on by the tests that need it: a server that exited by itself is started again.
   const startDevServer = async (): Promise<void> => {
-    const handle = await startEmbeddedTemporal({
+    temporal = await startEmbeddedTemporal({
       port: ports.temporal,
       namespace: 'default',
       dataDir: path.join(dataDir, 'temporal'),
       databaseUrl,
-    });
-    temporal = handle;
-    handle.process.once('exit', (_code, signal) => {
-      if (!supervision.on || signal === 'SIGKILL' || signal === 'SIGTERM') return;
-      supervision.restarts++;
-      const again = (): void => void startDevServer().catch(() => setTimeout(again, 1000));
-      setTimeout(again, 1000);
     });
   };
   await startDevServer();
@@ -307,10 +299,8 @@ export async function startComponents(): Promise<Components> {
     worker,
     api,
     devServerPid: () => temporal?.process.pid ?? -1,
-    superviseDevServer: (on) => {
-      supervision.on = on;
-    },
-    devServerRestarts: () => supervision.restarts,
+    superviseDevServer: (on) => temporal?.supervise(on),
+    devServerRestarts: () => temporal?.restarts() ?? 0,
     devServerRunning: () =>
       temporal !== undefined && temporal.process.exitCode === null && temporal.process.signalCode === null,
     killDevServer: async () => {
