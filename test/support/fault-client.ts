@@ -9,6 +9,8 @@ import type { Client } from 'pg';
 export interface Answer {
   status: number;
   body: { code?: string; [key: string]: unknown };
+  /** The Retry-After header of a refusal for now (the case is still carrying something out). */
+  retryAfter?: string;
 }
 
 /** One HTTP call; a connection a dead process dropped rejects. */
@@ -30,7 +32,12 @@ export async function call(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Answer['body']) : {} };
+  const retryAfter = res.headers.get('retry-after');
+  return {
+    status: res.status,
+    body: text ? (JSON.parse(text) as Answer['body']) : {},
+    ...(retryAfter === null ? {} : { retryAfter }),
+  };
 }
 
 /**

@@ -2,7 +2,8 @@ import { HttpStatus } from '@nestjs/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { updateError } from '../../apps/api/cases/case-workflows';
-import { ApiError } from '../../apps/api/common/errors';
+import { ApiError, RefusedForNow } from '../../apps/api/common/errors';
+import { TRY_LATER } from '../../workflows/case/types';
 
 /** How a failed update reaches the caller: a refusal as such; a case that ended meanwhile as ended. */
 describe('updateError', () => {
@@ -33,5 +34,18 @@ describe('updateError', () => {
       409,
       'REPAIR_WRONG_STATUS',
     ]);
+  });
+
+  it('tells a refusal for now (kit.refuseForNow) from a refusal for good', async () => {
+    const forNow = ApplicationFailure.create({
+      message: '核查结果正在处理中，请稍后再出具书面告知。',
+      type: 'REPAIR_WRONG_STATUS',
+      details: [TRY_LATER],
+    });
+    const forGood = ApplicationFailure.create({ message: '当前状态不能办理', type: 'REPAIR_WRONG_STATUS' });
+    const now = await updateError(new WorkflowUpdateFailedError('update failed', forNow), mapping);
+    const good = await updateError(new WorkflowUpdateFailedError('update failed', forGood), mapping);
+    expect([now instanceof RefusedForNow, good instanceof RefusedForNow]).toEqual([true, false]);
+    expect((now as ApiError).getStatus()).toBe(409);
   });
 });

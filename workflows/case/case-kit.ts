@@ -25,6 +25,7 @@ import {
 } from './notices';
 import { startStepTimer, type PlanReason, type StepTimer } from './step-clock';
 import { nextStatus, type TransitionTable } from './transitions';
+import { TRY_LATER } from './types';
 import type {
   CaseActivities,
   CaseBase,
@@ -302,6 +303,14 @@ export class CaseKit<S extends CaseBase, Action extends string> {
     throw ApplicationFailure.create({ type: code, message, nonRetryable: true });
   }
 
+  /**
+   * Refuses for now what the case will accept shortly (an action or effect still being carried
+   * out): the API answers it as a refusal the client may repeat with the same Idempotency-Key.
+   */
+  refuseForNow(code: string, message: string): never {
+    throw ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [TRY_LATER] });
+  }
+
   invalid(message: string): never {
     this.refuse(this.o.refusals.invalidInput, message);
   }
@@ -319,7 +328,7 @@ export class CaseKit<S extends CaseBase, Action extends string> {
       this.refuse(o.refusals.ended, `${o.label}已结束办理（${names[s.status]}），不能再办理。`);
     const pending = this.pending();
     if (pending) {
-      this.refuse(
+      this.refuseForNow(
         o.refusals.wrongStatus,
         `${o.label}正在办理“${o.actionNames[pending.action]}”，不能${o.actionNames[action]}，请稍后再试。`,
       );

@@ -5,6 +5,12 @@ import type { Limit } from '../policies/types';
  * inside Temporal's workflow sandbox, by the activities that publish a case and by the API.
  */
 
+/**
+ * The detail a validator puts on a refusal for now (`kit.refuseForNow`): the case will accept the
+ * action shortly, so the API does not keep the refusal as the Idempotency-Key's answer.
+ */
+export const TRY_LATER = 'try-later';
+
 /** Escalation levels of an overdue step: 0 none, 1 supervisor (督办), 2 the next level (信用办). */
 export type EscalationLevel = 0 | 1 | 2;
 

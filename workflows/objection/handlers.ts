@@ -114,7 +114,7 @@ export function registerObjectionHandlers(c: ObjectionCase): void {
         kit.invalid(`延期天数必须是 1 到 ${MAX_EXTENSION_WORKING_DAYS} 之间的整数（工作日）。`);
       }
       kit.requireText(input.reason, '延期理由');
-      if (!s.step) kit.refuse('OBJECTION_WRONG_STATUS', '当前环节尚未开始，请稍后再试。');
+      if (!s.step) kit.refuseForNow('OBJECTION_WRONG_STATUS', '当前环节尚未开始，请稍后再试。');
     },
     accept: (input) => {
       const step = s.step!.step;
@@ -154,7 +154,7 @@ export function registerObjectionHandlers(c: ObjectionCase): void {
     carriedOut: true,
     validate: () => {
       if (!s.outcomeApplied)
-        kit.refuse('OBJECTION_WRONG_STATUS', '核查结果正在处理中，请稍后再出具书面告知。');
+        kit.refuseForNow('OBJECTION_WRONG_STATUS', '核查结果正在处理中，请稍后再出具书面告知。');
     },
   });
 }

@@ -174,7 +174,7 @@ export function registerRepairHandlers(c: RepairCase): void {
     validate: (input: RevokeRepairInput) => {
       ownDepartment(input.department, '撤销信用修复');
       if (!s.decisionLetter) {
-        kit.refuse('REPAIR_WRONG_STATUS', `${s.caseNo}的修复决定正在执行，请稍后再办理撤销。`);
+        kit.refuseForNow('REPAIR_WRONG_STATUS', `${s.caseNo}的修复决定正在执行，请稍后再办理撤销。`);
       }
       kit.requireText(input.reason, '撤销理由');
     },

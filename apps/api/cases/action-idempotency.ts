@@ -13,7 +13,7 @@ import { defer, from, lastValueFrom, type Observable } from 'rxjs';
 import { DataSource, IsNull } from 'typeorm';
 import { IdempotentActionAnswer } from '../../../infra/database/entities';
 import type { AuthenticatedRequest } from '../auth/auth.decorators';
-import { ApiError, conflict } from '../common/errors';
+import { ApiError, conflict, RefusedForNow } from '../common/errors';
 import { checkActionKey, requestHash, sha256 } from './case-intake';
 import { waitUntil } from './case-workflows';
 
@@ -23,7 +23,9 @@ import { waitUntil } from './case-workflows';
  * the same status and the same body, whatever happened to the case since — and refuses the key
  * with anything else sent (409 IDEMPOTENCY_KEY_REUSED). The first answer is stored in
  * `idempotent_action` before the caller receives it; a success and a refusal (4xx) are answers,
- * a failure of the service (5xx, e.g. Temporal unreachable) is not: the key can be sent again.
+ * a failure of the service (5xx, e.g. Temporal unreachable), a rate limit (429) and a refusal for
+ * now (409 with Retry-After: the case is still carrying something out) are not: the key can be
+ * sent again.
  *
  * The update id the procedures give Temporal (`<update>:<key>`, case-workflows.ts) stays the
  * second line: an action whose answer was lost with the process is not carried out twice.
@@ -106,7 +108,10 @@ export class ActionIdempotencyInterceptor implements NestInterceptor {
       return body === null ? undefined : JSON.parse(body);
     } catch (err) {
       const status = err instanceof ApiError ? err.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
-      if (err instanceof ApiError && status < 500 && status !== HttpStatus.TOO_MANY_REQUESTS) {
+      // A refusal for now (the case is still carrying something out) is not the key's answer:
+      // the caller is told to try again later, and does so with the same key.
+      const final = !(err instanceof RefusedForNow) && status !== HttpStatus.TOO_MANY_REQUESTS;
+      if (err instanceof ApiError && status < 500 && final) {
         const refusal: StoredError = {
           code: err.code,
           message: err.message,

@@ -10,7 +10,8 @@ import {
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Workflow } from '@temporalio/common';
 import type { FindOptionsWhere, Repository } from 'typeorm';
-import { ApiError } from '../common/errors';
+import { TRY_LATER } from '../../../workflows/case/types';
+import { ApiError, RefusedForNow } from '../common/errors';
 
 /**
  * How the API drives a procedure's case workflow: start it once, run an update and map what the
@@ -74,7 +75,8 @@ export async function updateError(err: unknown, mapping: UpdateErrorMapping): Pr
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isRefusal(mapping.refusals, cause.type)) {
-      return new ApiError(mapping.refusals[cause.type], cause.type, cause.message);
+      const refused = cause.details?.includes(TRY_LATER) ? RefusedForNow : ApiError;
+      return new refused(mapping.refusals[cause.type], cause.type, cause.message);
     }
     // The case ended while the update was on its way (the server fails every update still open
     // when a workflow completes): the same answer as for a case already ended, in Chinese.

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { ServiceError } from '@temporalio/client';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { ApiError } from './errors';
+import { ApiError, RefusedForNow } from './errors';
 
 interface ErrorBody {
   code: string;
@@ -107,6 +107,8 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof ApiError) {
+      if (exception instanceof RefusedForNow)
+        response.setHeader('Retry-After', String(exception.retryAfterSeconds));
       response.status(exception.getStatus()).json({
         code: exception.code,
         message: exception.message,

@@ -15,6 +15,14 @@ export class ApiError extends HttpException {
   }
 }
 
+/**
+ * A refusal for now: the case will accept the action shortly (an action or effect still being
+ * carried out). Answered with Retry-After; an Idempotency-Key does not keep it as its answer.
+ */
+export class RefusedForNow extends ApiError {
+  readonly retryAfterSeconds = 5;
+}
+
 export const badRequest = (code: string, message: string, details?: unknown) =>
   new ApiError(HttpStatus.BAD_REQUEST, code, message, details);
 export const notFound = (code: string, message: string, details?: unknown) =>
