@@ -67,6 +67,18 @@ describe('temporal-dev-server through the official SDK (createLocal + Worker)', 
     expect(await handle.result()).toContain('limit 1');
   });
 
+  it('forgets a rejected update: the same update id sent again is validated again (as on the real server)', async () => {
+    const handle = await start('everything', ['rejected-then-retried']);
+    await handle.signal('approve', 'x');
+    while ((await handle.query('status')) !== 'approved') await new Promise((r) => setTimeout(r, 50));
+    await expect(handle.executeUpdate('setLimit', { args: [-1], updateId: 'office-retry' })).rejects.toThrow(
+      WorkflowUpdateFailedError,
+    );
+    // A client told "try later" repeats with the same id; the workflow now accepts it.
+    expect(await handle.executeUpdate('setLimit', { args: [3], updateId: 'office-retry' })).toBe(6);
+    expect(await handle.result()).toContain('limit 3');
+  });
+
   it('de-duplicates updates by update id: a retried update runs once and gets the same result', async () => {
     const handle = await start('everything', ['dedupe']);
     await handle.signal('approve', 'x');

@@ -71,8 +71,12 @@ export class Updates {
         return;
       }
       case 'temporal.api.update.v1.Rejection':
+        // The callers waiting get the rejection; the server then forgets the update (as the real
+        // server's registry does), so a request with the same id later is validated again.
         u.outcome = { failure: body.value.failure };
         u.stage = UpdateStage.COMPLETED;
+        run.updates.delete(u.id);
+        this.e.persistence.touch(run);
         notify();
         return;
       case 'temporal.api.update.v1.Response':
