@@ -117,7 +117,7 @@ describe('credit registry API: list exits (名单退出) and the record’s file
           exitedOn: day(0),
           exitReason: '经信用办审核，准予退出',
           exitCause: 'manual',
-          exitCauseName: '认定部门办理退出',
+          exitCauseName: '认定部门或信用主管部门办理退出',
         }),
       );
 
@@ -228,7 +228,7 @@ describe('credit registry API: list exits (名单退出) and the record’s file
       .expect(409);
     expect(again.body).toMatchObject({
       code: 'LIST_ENTRY_ALREADY_EXITED',
-      message: `该主体已于${day(0)}退出黑名单（认定部门办理退出）。`,
+      message: `该主体已于${day(0)}退出黑名单（认定部门或信用主管部门办理退出）。`,
     });
     const listed = await http().get(`/api/subjects/${ORG}/list-entries`).set(caseworker()).expect(200);
     expect(listed.body.current).not.toContain(entry.body.id);

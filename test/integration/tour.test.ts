@@ -67,7 +67,7 @@ describe('the guided tour (docs/tour.md)', () => {
     expect(run.stdout).toMatch(/"lists": \[\s+"市场监管领域重点关注名单"\s+\]/);
     expect(run.stdout).toMatch(/"statusName": "执行中",\s+"executingDepartment": "叶县民政局行政审批股"/);
     expect(run.stdout).toMatch(
-      /"exitCauseName": "认定部门办理退出",\s+"exitReason": "整改到位，移出重点关注名单"/,
+      /"exitCauseName": "认定部门或信用主管部门办理退出",\s+"exitReason": "整改到位，移出重点关注名单"/,
     );
     expect(run.stdout).toContain('"code": "LIST_ENTRY_ALREADY_EXITED"');
     expect(run.stdout).toMatch(

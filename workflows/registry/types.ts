@@ -117,7 +117,7 @@ export const LIST_EXIT_CAUSE_NAMES_ZH: Record<ListExitCause, string> = {
   repaired: '信用修复',
   'record-revoked': '所依据的信用记录被撤销',
   'red-list-dishonesty': '产生失信记录',
-  manual: '认定部门办理退出',
+  manual: '认定部门或信用主管部门办理退出',
 };
 
 /**
