@@ -1,6 +1,7 @@
 import type * as protobuf from 'protobufjs';
 import { invalidArgument } from './errors';
-import { root, type Msg } from './proto';
+import { parseCronSchedule } from './engine/cron';
+import { durationMs, root, type Msg } from './proto';
 
 /**
  * The real server's limits on what a caller sends, checked before a request reaches the engine,
@@ -105,18 +106,18 @@ function checkLength(value: unknown, field: string): void {
   }
 }
 
-const CRON_DESCRIPTORS = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
-const CRON_EVERY = /^@every\s+(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
-const CRON_FIELD = /^[0-9A-Za-z*?/,\-LW#]+$/;
-
-/** A cron schedule as robfig/cron (the real server's parser) takes it, in outline. */
-function checkCron(schedule: unknown): void {
+/** A cron schedule as the real server takes it, read with the schedules' parser. */
+function checkCron(req: Msg): void {
+  const schedule: unknown = req.cronSchedule;
   if (typeof schedule !== 'string' || schedule === '') return;
-  const spec = schedule.replace(/^(CRON_TZ|TZ)=\S+\s+/, '').trim();
-  if (CRON_DESCRIPTORS.test(spec) || CRON_EVERY.test(spec)) return;
-  const fields = spec.split(/\s+/);
-  if ((fields.length === 5 || fields.length === 6) && fields.every((f) => CRON_FIELD.test(f))) return;
-  throw invalidArgument(`Invalid CronSchedule: "${schedule.slice(0, 100)}".`);
+  try {
+    parseCronSchedule(schedule);
+  } catch (err) {
+    throw invalidArgument((err as Error).message);
+  }
+  if (durationMs(req.workflowStartDelay)) {
+    throw invalidArgument('CronSchedule and WorkflowStartDelay may not be used together.');
+  }
 }
 
 /** The real server's retry-policy checks. */
@@ -148,7 +149,7 @@ export function checkStartRequest(req: Msg): void {
   checkLength(req.taskQueue?.name, 'TaskQueue');
   checkLength(req.requestId, 'RequestId');
   checkLength(req.signalName, 'SignalName');
-  checkCron(req.cronSchedule);
+  checkCron(req);
   checkRetryPolicy(req.retryPolicy);
   checkBlobs(req.input, 'Input');
   checkBlobs(req.signalInput, 'SignalInput');

@@ -189,7 +189,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
         existing = undefined;
       }
       if (existing && existing.status === ExecutionStatus.RUNNING) {
-        engine.signal(existing, { ...signal, requestId: req.requestId });
+        engine.signal(existing, { ...signal, requestId: req.requestId }, { skipBackoff: true });
         return { runId: existing.runId, started: false };
       }
       const { run } = engine.startWorkflow(req, { signal });

@@ -312,3 +312,11 @@ export async function signalsOtherOnGo(targetWorkflowId: string): Promise<string
   await Promise.all([signalled, greeted, sleep('1 day')]);
   return stage;
 }
+
+/** A cron workflow: counts its runs through the last completion result, fails on run `failAt`. */
+export async function cronCounter(failAt = 0): Promise<number> {
+  const last = workflowInfo().lastResult as number | undefined;
+  const count = (last ?? 0) + 1;
+  if (count === failAt) throw ApplicationFailure.nonRetryable(`run ${count} fails`);
+  return count;
+}

@@ -74,6 +74,7 @@ export class Children {
           requestId: randomUUID(),
           workflowIdReusePolicy: a.workflowIdReusePolicy,
           retryPolicy: a.retryPolicy,
+          cronSchedule: a.cronSchedule,
           header: a.header,
           memo: a.memo,
           searchAttributes: a.searchAttributes,

@@ -29,11 +29,11 @@ export class Commands {
       case CommandType.CANCEL_TIMER:
         return this.e.timers.cancel(run, command.cancelTimerCommandAttributes ?? {}, completedEventId);
       case CommandType.COMPLETE_WORKFLOW_EXECUTION:
-        this.e.events.append(run, EventType.WORKFLOW_EXECUTION_COMPLETED, {
-          result: command.completeWorkflowExecutionCommandAttributes?.result,
-          workflowTaskCompletedEventId: completedEventId,
-        });
-        return this.e.close(run, ExecutionStatus.COMPLETED);
+        return this.e.completeRun(
+          run,
+          command.completeWorkflowExecutionCommandAttributes?.result,
+          completedEventId,
+        );
       case CommandType.FAIL_WORKFLOW_EXECUTION:
         return this.e.failRun(run, command.failWorkflowExecutionCommandAttributes?.failure, completedEventId);
       case CommandType.CANCEL_WORKFLOW_EXECUTION:

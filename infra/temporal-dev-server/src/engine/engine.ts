@@ -23,6 +23,7 @@ import { SearchAttributeRegistry, Visibility } from '../visibility/visibility';
 import { Activities } from './activities';
 import { decideRetry, normalizeRetryPolicy } from './retry-policy';
 import { Children } from './children';
+import { CronSchedule } from './cron';
 import { Commands } from './commands';
 import { EventLog } from './history';
 import { HistoryStore, InMemoryHistoryStore } from './history-cache';
@@ -210,6 +211,8 @@ export class Engine {
       signal?: Msg;
       /** A retry of `continuedFrom` under its retry policy. */
       retry?: { backoffMs: number; failure: Msg };
+      /** The next run of `continuedFrom`'s cron schedule. */
+      cron?: { backoffMs: number; lastCompletionResult?: Msg; failure?: Msg };
     } = {},
   ): {
     run: Run;
@@ -271,7 +274,17 @@ export class Engine {
       runTimeoutMs = Math.max(1, executionExpiration - now);
     const attempt = extra.retry ? extra.continuedFrom!.attempt + 1 : 1;
     const retryPolicy = req.retryPolicy ? normalizeRetryPolicy(req.retryPolicy) : undefined;
-    const startDelayMs = extra.retry?.backoffMs ?? durationMs(req.workflowStartDelay) ?? 0;
+    const cronSchedule: string | undefined = req.cronSchedule || undefined;
+    // As the real server: a cron workflow's first run waits for the first cron time.
+    const firstCronBackoffMs =
+      cronSchedule && !extra.continuedFrom
+        ? Math.max(0, new CronSchedule(cronSchedule).backoffMs(now, now) ?? 0)
+        : 0;
+    const startDelayMs =
+      extra.retry?.backoffMs ??
+      extra.cron?.backoffMs ??
+      (durationMs(req.workflowStartDelay) || firstCronBackoffMs);
+    const lastCompletionResult = extra.cron ? extra.cron.lastCompletionResult : req.lastCompletionResult;
     const run: Run = {
       namespace,
       workflowId,
@@ -291,6 +304,8 @@ export class Engine {
         workflowRunTimeout: req.workflowRunTimeout,
         workflowTaskTimeout: req.workflowTaskTimeout,
         retryPolicy: req.retryPolicy,
+        cronSchedule,
+        lastCompletionResult,
       },
       workflowType: req.workflowType,
       taskQueue: req.taskQueue.name,
@@ -333,9 +348,11 @@ export class Engine {
       continuedExecutionRunId: extra.continuedFrom?.runId,
       initiator: extra.retry
         ? ContinueAsNewInitiator.RETRY
-        : extra.continuedFrom
-          ? ContinueAsNewInitiator.WORKFLOW
-          : undefined,
+        : extra.cron || (cronSchedule && !extra.continuedFrom)
+          ? ContinueAsNewInitiator.CRON_SCHEDULE
+          : extra.continuedFrom
+            ? ContinueAsNewInitiator.WORKFLOW
+            : undefined,
       originalExecutionRunId: runId,
       firstExecutionRunId,
       identity: req.identity,
@@ -349,8 +366,9 @@ export class Engine {
         ? { workflowId: extra.parent.workflowId, runId: extra.parent.runId }
         : undefined,
       parentInitiatedEventId: extra.parent?.initiatedEventId,
-      lastCompletionResult: req.lastCompletionResult,
-      continuedFailure: extra.retry?.failure ?? req.continuedFailure,
+      cronSchedule,
+      lastCompletionResult,
+      continuedFailure: extra.retry?.failure ?? extra.cron?.failure ?? req.continuedFailure,
       workflowExecutionExpirationTime: executionExpiration ? toTimestamp(executionExpiration) : undefined,
     });
     if (extra.signal) {
@@ -390,7 +408,11 @@ export class Engine {
     );
   }
 
-  signal(run: Run, req: Msg): void {
+  /**
+   * `skipBackoff`: signal-with-start on a run still waiting for its first task (start delay, cron,
+   * retry back-off) starts it now; a plain signal waits, as on the real server.
+   */
+  signal(run: Run, req: Msg, options: { skipBackoff?: boolean } = {}): void {
     if (isClosed(run)) throw alreadyCompleted();
     if (req.requestId) {
       if (run.requestIds.has(`signal:${req.requestId}`)) return;
@@ -402,7 +424,19 @@ export class Engine {
       identity: req.identity,
       header: req.header,
     });
+    if (!options.skipBackoff && this.pendingOnBackoff(run)) return;
     this.workflowTasks.schedule(run);
+  }
+
+  /** Started but its first workflow task not due yet (IsWorkflowPendingOnWorkflowTaskBackoff). */
+  private pendingOnBackoff(run: Run): boolean {
+    return (
+      run.executionTime > run.startTime &&
+      !run.wft &&
+      run.lastCompletedWftEventId === 0 &&
+      run.previousStartedEventId === 0 &&
+      this.clock.now() < run.executionTime
+    );
   }
 
   requestCancel(run: Run, req: Msg): void {
@@ -446,7 +480,15 @@ export class Engine {
       message: 'workflow run timed out',
       timeoutFailureInfo: { timeoutType: TimeoutType.START_TO_CLOSE },
     };
-    const retry = this.retryRun(run, failure);
+    const expired = run.executionExpiration !== undefined && run.executionExpiration <= this.clock.now();
+    let retry = this.retryRun(run, failure);
+    if (!retry.next && !expired) {
+      const next = this.nextCronRun(run, {
+        lastCompletionResult: run.startRequest.lastCompletionResult,
+        failure,
+      });
+      if (next) retry = { ...retry, next };
+    }
     this.events.append(run, EventType.WORKFLOW_EXECUTION_TIMED_OUT, {
       retryState: retry.state === RetryState.RETRY_POLICY_NOT_SET ? RetryState.TIMEOUT : retry.state,
       newExecutionRunId: retry.next?.runId,
@@ -456,7 +498,14 @@ export class Engine {
 
   /** The FailWorkflowExecution command: the run fails, or is retried under its retry policy. */
   failRun(run: Run, failure: Msg | undefined, completedEventId: number): void {
-    const retry = this.retryRun(run, failure ?? { message: 'workflow failed' });
+    let retry = this.retryRun(run, failure ?? { message: 'workflow failed' });
+    if (!retry.next) {
+      const next = this.nextCronRun(run, {
+        lastCompletionResult: run.startRequest.lastCompletionResult,
+        failure,
+      });
+      if (next) retry = { ...retry, next };
+    }
     this.events.append(run, EventType.WORKFLOW_EXECUTION_FAILED, {
       failure,
       retryState: retry.state,
@@ -488,6 +537,33 @@ export class Engine {
     return { state: RetryState.IN_PROGRESS, next };
   }
 
+  /** The CompleteWorkflowExecution command: a cron workflow's next run starts at the next cron time. */
+  completeRun(run: Run, result: Msg | undefined, completedEventId: number): void {
+    const next = this.nextCronRun(run, { lastCompletionResult: result });
+    this.events.append(run, EventType.WORKFLOW_EXECUTION_COMPLETED, {
+      result,
+      workflowTaskCompletedEventId: completedEventId,
+      newExecutionRunId: next?.runId,
+    });
+    // As the real server: the run is COMPLETED (not continued-as-new), the chain goes on.
+    this.close(run, ExecutionStatus.COMPLETED, { continued: next !== undefined });
+  }
+
+  /**
+   * The next run of a cron workflow (the real server's handleCron): same id, input and options,
+   * attempt 1, started now and waiting until the next cron time after this run's scheduled time.
+   */
+  private nextCronRun(run: Run, carry: { lastCompletionResult?: Msg; failure?: Msg }): Run | undefined {
+    const cron: string | undefined = run.startRequest.cronSchedule;
+    if (!cron) return undefined;
+    const backoffMs = new CronSchedule(cron).backoffMs(run.executionTime, this.clock.now());
+    if (backoffMs === undefined) return undefined;
+    return this.startWorkflow(
+      { ...run.startRequest, namespace: run.namespace, workflowId: run.workflowId },
+      { continuedFrom: run, parent: run.parent, cron: { backoffMs, ...carry } },
+    ).run;
+  }
+
   continueAsNew(run: Run, a: Msg, completedEventId: number): void {
     const next = this.startWorkflow(
       {
@@ -505,6 +581,7 @@ export class Engine {
         lastCompletionResult: a.lastCompletionResult,
         continuedFailure: a.failure,
         retryPolicy: a.retryPolicy ?? run.startRequest.retryPolicy,
+        cronSchedule: a.cronSchedule,
       },
       { continuedFrom: run, parent: run.parent },
     ).run;
