@@ -1,0 +1,217 @@
+import autocannon from 'autocannon';
+import { startComponents, type Components } from '../test/support/components';
+import { day, pool, settle } from '../test/support/fault-client';
+import {
+  latencyHistogram,
+  recordMs,
+  summarise,
+  type BenchOutcome,
+  type LatencySummary,
+  type Line,
+} from './harness';
+
+/**
+ * `npm run bench -- api`: the HTTP API on the service as a deployment runs it (PostgreSQL, the
+ * Temporal dev server, the worker and the API each a process: test/support/components.ts), loaded
+ * by autocannon from this process. Three operations at 1, 10 and 50 concurrent clients:
+ * objection create (the case row and its workflow start; each on a credit record of its own,
+ * made beforehand through the API), the forward action (a workflow update) on those cases, and
+ * the case detail GET. Latency per response into an HDR histogram; requests/s over the phase.
+ */
+
+const SUBJECT = '52410422MJ0000012Y';
+const CONCURRENCY = [1, 10, 50];
+/** Objection create p95 at 10 concurrent clients (issue #20). */
+const CREATE_P95_TARGET_MS = 100;
+
+interface Phase {
+  operation: 'create' | 'forward' | 'detail';
+  clients: number;
+  requests: number;
+  statuses: Record<string, number>;
+  requestsPerSecond: number;
+  latencyMs: LatencySummary;
+}
+
+interface Planned {
+  method: 'GET' | 'POST';
+  path: string;
+  token: string;
+  body?: unknown;
+  key?: string;
+}
+
+/** Sends every planned request once, `clients` at a time; the 2xx answers' bodies by index. */
+async function load(
+  c: Components,
+  operation: Phase['operation'],
+  clients: number,
+  planned: Planned[],
+): Promise<{ phase: Phase; bodies: string[] }> {
+  const histogram = latencyHistogram();
+  const statuses: Record<string, number> = {};
+  const bodies: string[] = new Array<string>(planned.length);
+  let next = 0;
+  const instance = autocannon({
+    url: c.baseUrl,
+    connections: clients,
+    amount: planned.length,
+    timeout: 60,
+    requests: [
+      {
+        setupRequest: (request, context) => {
+          const i = next++;
+          context.index = i;
+          const p = planned[i % planned.length];
+          return {
+            ...request,
+            method: p.method,
+            path: p.path,
+            headers: {
+              Authorization: `Bearer ${p.token}`,
+              ...(p.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+              ...(p.key ? { 'Idempotency-Key': p.key } : {}),
+            },
+            body: p.body === undefined ? undefined : JSON.stringify(p.body),
+          };
+        },
+        onResponse: (status, body, context) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (status < 300) bodies[context.index as number] = body;
+        },
+      },
+    ],
+  });
+  instance.on('response', (_client, _status, _bytes, ms) => recordMs(histogram, ms));
+  const result = await instance;
+  if (result.errors || result.timeouts)
+    statuses.error = (statuses.error ?? 0) + result.errors + result.timeouts;
+  const phase: Phase = {
+    operation,
+    clients,
+    requests: planned.length,
+    statuses,
+    requestsPerSecond: Math.round((histogram.totalCount / result.duration) * 10) / 10,
+    latencyMs: summarise(histogram),
+  };
+  console.log(
+    `api ${operation} × ${clients}: ${phase.requestsPerSecond} req/s, p50/p95/p99 ` +
+      `${phase.latencyMs.p50} / ${phase.latencyMs.p95} / ${phase.latencyMs.p99} ms, statuses ${JSON.stringify(statuses)}`,
+  );
+  return { phase, bodies };
+}
+
+async function createRecords(c: Components, count: number, base: number): Promise<string[]> {
+  const records = new Array<string>(count);
+  await pool(records, 8, async (_, i) => {
+    const record = await settle(c.baseUrl, c.tokens.provider, 'POST', '/api/records', {
+      subjectCode: SUBJECT,
+      kind: 'administrative-penalty',
+      documentNo: `叶市监罚〔2026〕${base + i}号`,
+      decisionDate: day(-10),
+      severityTier: '一般',
+      title: `未按规定报送年度工作报告 基准 ${base + i}`,
+      content: '给予警告',
+      publicityStart: day(-7),
+      publicityMinEnd: day(80),
+      publicityMaxEnd: day(355),
+    });
+    if (record.status !== 201)
+      throw new Error(`record not created: ${record.status} ${JSON.stringify(record.body)}`);
+    records[i] = record.body.id as string;
+  });
+  return records;
+}
+
+const objectionBody = (recordId: string, i: number) => ({
+  applicant: { name: '张三', contact: '13800000000', subjectCode: SUBJECT },
+  channel: 'window',
+  recordId,
+  grounds: ['facts-wrong'],
+  groundsText: '已于规定期限内报送年度工作报告，有回执为证',
+  attachments: [{ ref: `DOC-${i}`, name: '报送回执' }],
+});
+
+export async function runApi(options: { quick: boolean }): Promise<BenchOutcome> {
+  const perPhase = (clients: number) =>
+    options.quick ? Math.max(10, clients * 2) : Math.max(200, clients * 20);
+  const warmUp = options.quick ? 5 : 50;
+  console.log('api: starting PostgreSQL, the dev server, the worker and the API …');
+  const c = await startComponents();
+  try {
+    const subject = await settle(c.baseUrl, c.tokens.provider, 'POST', '/api/subjects', {
+      kind: 'other-organisation',
+      code: SUBJECT,
+      name: '叶县书画研究会',
+      jurisdiction: 'yexian-mz',
+    });
+    if (subject.status !== 201) throw new Error(`subject not created: ${subject.status}`);
+    const total = warmUp + CONCURRENCY.reduce((n, k) => n + perPhase(k), 0);
+    console.log(`api: creating ${total} credit records through the API …`);
+    const records = await createRecords(c, total, 1000);
+
+    const createPlan = (from: number, count: number): Planned[] =>
+      records.slice(from, from + count).map((recordId, j) => ({
+        method: 'POST',
+        path: '/api/objections',
+        token: c.tokens.caseworker,
+        body: objectionBody(recordId, from + j),
+        key: `bench-objection-${from + j}`,
+      }));
+    await load(c, 'create', 5, createPlan(0, warmUp));
+
+    const phases: Phase[] = [];
+    const cases: string[][] = [];
+    let used = warmUp;
+    for (const clients of CONCURRENCY) {
+      const { phase, bodies } = await load(c, 'create', clients, createPlan(used, perPhase(clients)));
+      used += perPhase(clients);
+      phases.push(phase);
+      cases.push(bodies.filter(Boolean).map((b) => (JSON.parse(b) as { case: { id: string } }).case.id));
+    }
+    for (const [k, clients] of CONCURRENCY.entries()) {
+      const plan: Planned[] = cases[k].map((id) => ({
+        method: 'POST',
+        path: `/api/objections/${id}/forward`,
+        token: c.tokens.caseworker,
+        body: {},
+        key: `bench-forward-${id}`,
+      }));
+      phases.push((await load(c, 'forward', clients, plan)).phase);
+    }
+    const every = cases.flat();
+    for (const clients of CONCURRENCY) {
+      const plan: Planned[] = Array.from({ length: perPhase(clients) * 2 }, (_, i) => ({
+        method: 'GET',
+        path: `/api/objections/${every[i % every.length]}`,
+        token: c.tokens.caseworker,
+      }));
+      phases.push((await load(c, 'detail', clients, plan)).phase);
+    }
+
+    const names = {
+      create: 'objection create (+ workflow start)',
+      forward: 'forward (workflow update)',
+      detail: 'case detail GET',
+    };
+    const lines: Line[] = phases.map((p) => {
+      const failed =
+        p.requests - Object.entries(p.statuses).reduce((n, [s, k]) => (Number(s) < 300 ? n + k : n), 0);
+      const targeted = p.operation === 'create' && p.clients === 10;
+      return {
+        measure: `${names[p.operation]}, ${p.clients} concurrent: req/s, p50 / p95 / p99${failed ? `, not 2xx ${failed}` : ''}`,
+        figure: `${p.requestsPerSecond} req/s, ${p.latencyMs.p50} / ${p.latencyMs.p95} / ${p.latencyMs.p99} ms`,
+        target: targeted ? `p95 < ${CREATE_P95_TARGET_MS} ms` : '',
+        met: targeted ? p.latencyMs.p95 < CREATE_P95_TARGET_MS && failed === 0 : failed === 0 ? null : false,
+      };
+    });
+    return {
+      name: 'api',
+      quick: options.quick,
+      lines,
+      details: { concurrency: CONCURRENCY, warmUp, phases },
+    };
+  } finally {
+    await c.stop();
+  }
+}

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { runApi } from './api';
+import {
+  arg,
+  flag,
+  machineAtStart,
+  machineLine,
+  markdownTable,
+  RESULTS_DIR,
+  writeOutcome,
+  type BenchOutcome,
+  type Line,
+} from './harness';
+import { runSupervision } from './supervision';
+
+/**
+ * `npm run bench -- <name> [options]`, one benchmark per concern:
+ * - `engine`: the Temporal dev server under the official SDK (bench/temporal.ts, its options
+ *   `--storage --workflows --concurrency --idle --workflow-threads --db-url` passed through);
+ * - `api`: objection create, forward and case detail at 1, 10, 50 concurrent clients (bench/api.ts);
+ * - `supervision`: the supervisor endpoints over a generated case index (bench/supervision.ts,
+ *   `--cases N`);
+ * - `all`: the three in a row, then one summary table.
+ * `--quick` makes a short smoke run (fewer requests, workflows and cases). Each writes
+ * `bench/results/<name>-<date>.json` and `.md` with the machine, Node and the git commit.
+ */
+
+const BENCHMARKS = ['engine', 'api', 'supervision'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
+/** The engine benchmark as it was, in its own process; its JSON is taken into the harness's lines. */
+async function runEngine(options: { quick: boolean }): Promise<BenchOutcome> {
+  const passed = process.argv.slice(2).filter((a) => a !== '--quick' && a !== 'engine' && a !== 'all');
+  const storage = arg('storage', 'memory');
+  const args = options.quick
+    ? ['--workflows', '200', '--concurrency', '50', '--idle', '1000', ...passed]
+    : passed;
+  const code = await new Promise<number | null>((resolve) =>
+    spawn(
+      process.execPath,
+      [path.join(__dirname, '..', 'infra', 'run-ts.js'), path.join(__dirname, 'temporal.ts'), ...args],
+      {
+        stdio: 'inherit',
+      },
+    ).on('exit', resolve),
+  );
+  if (code !== 0) throw new Error(`bench/temporal.ts exited with ${code}`);
+  const stamp = new Date().toISOString().slice(0, 10);
+  const result = JSON.parse(
+    readFileSync(path.join(RESULTS_DIR, `temporal-${storage}-${stamp}.json`), 'utf8'),
+  ) as {
+    throughput: {
+      workflows: number;
+      concurrency: number;
+      workflowsPerSecond: number;
+      latencyMs: { p50: number; p95: number; p99: number };
+      serverPeakRssMiB: number;
+    };
+    idle: Array<{ openIdleWorkflows: number; serverRssMiB: number; startOneMoreMs: number }>;
+    targets: { workflowsPerSecond: number };
+  };
+  const t = result.throughput;
+  const lines: Line[] = [
+    {
+      measure: `completed workflows/s (${storage}, ${t.workflows} workflows, ${t.concurrency} in flight)`,
+      figure: String(t.workflowsPerSecond),
+      target: `≥ ${result.targets.workflowsPerSecond}`,
+      met: t.workflowsPerSecond >= result.targets.workflowsPerSecond,
+    },
+    {
+      measure: 'start-to-complete latency p50 / p95 / p99',
+      figure: `${t.latencyMs.p50} / ${t.latencyMs.p95} / ${t.latencyMs.p99} ms`,
+      target: '',
+      met: null,
+    },
+    { measure: 'server peak RSS during the run', figure: `${t.serverPeakRssMiB} MiB`, target: '', met: null },
+    ...result.idle.map((s) => ({
+      measure: `${s.openIdleWorkflows} open idle workflows: server RSS / start one more`,
+      figure: `${s.serverRssMiB} MiB / ${s.startOneMoreMs} ms`,
+      target: '',
+      met: null,
+    })),
+  ];
+  return { name: 'engine', quick: options.quick, lines, details: result };
+}
+
+const RUNNERS: Record<Benchmark, (options: { quick: boolean }) => Promise<BenchOutcome>> = {
+  engine: runEngine,
+  api: runApi,
+  supervision: runSupervision,
+};
+
+async function main(): Promise<void> {
+  const name = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'engine';
+  if (name !== 'all' && !BENCHMARKS.includes(name as Benchmark)) {
+    throw new Error(`unknown benchmark "${name}": one of ${[...BENCHMARKS, 'all'].join(', ')}`);
+  }
+  const quick = flag('quick');
+  const chosen = name === 'all' ? [...BENCHMARKS] : [name as Benchmark];
+  const summary: Array<{ name: string; line: Line }> = [];
+  let failed = false;
+  for (const benchmark of chosen) {
+    const startedAt = new Date();
+    const machine = machineAtStart();
+    const outcome = await RUNNERS[benchmark]({ quick });
+    console.log('\n' + writeOutcome(outcome, machine, startedAt));
+    summary.push(...outcome.lines.map((line) => ({ name: benchmark, line })));
+    if (outcome.lines.some((l) => l.met === false)) failed = true;
+  }
+  if (name === 'all') {
+    const names = new Map(summary.map((s) => [s.line, s.name]));
+    console.log(
+      [
+        '# summary',
+        '',
+        machineLine({ ...machineAtStart(), loadavgEnd: undefined }),
+        '',
+        ...markdownTable(
+          summary.map((s) => s.line),
+          (l) => names.get(l)!,
+        ),
+      ].join('\n'),
+    );
+  }
+  // A target missed or a check failed is a finding, not a crash: the exit code says which.
+  process.exit(failed ? 2 : 0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
