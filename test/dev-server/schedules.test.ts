@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
   Client,
@@ -17,7 +16,7 @@ import { InMemoryStorage, PostgresStorage, start, type Storage } from '../../inf
 import { createTestDatabase } from '../support/database';
 import * as activities from './activities';
 import { findFreePort } from '../../infra/net';
-import { createTimeSkippingEnv, DEV_SERVER_BIN, startTestWorker } from './support';
+import { createTimeSkippingEnv, killServerProcess, startServerProcess, startTestWorker } from './support';
 
 const { IndexedValueType, WorkflowExecutionStatus } = temporal.api.enums.v1;
 
@@ -836,38 +835,8 @@ describe('schedules on PostgreSQL across a restart', () => {
   it('survives SIGKILL of the server process: answered patches are kept, nothing is taken twice', async () => {
     const port = await findFreePort();
     const address = `127.0.0.1:${port}`;
-    const startServer = () =>
-      new Promise<ChildProcess>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          [
-            DEV_SERVER_BIN,
-            'server',
-            'start-dev',
-            '--port',
-            String(port),
-            '--ip',
-            '127.0.0.1',
-            '--db-url',
-            db.url,
-          ],
-          { stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        let out = '';
-        const collect = (chunk: Buffer) => {
-          out += chunk.toString();
-          if (out.includes('listening on')) resolve(child);
-        };
-        child.stdout!.on('data', collect);
-        child.stderr!.on('data', collect);
-        child.on('exit', (code, signal) => reject(new Error(`server exited with ${signal ?? code}: ${out}`)));
-      });
-    const kill = (child: ChildProcess) =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      });
+    const startServer = () => startServerProcess(port, db.url);
+    const kill = killServerProcess;
     let server = await startServer();
     const client = new Client({ connection: await Connection.connect({ address }) });
     try {

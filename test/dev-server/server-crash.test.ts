@@ -1,40 +1,13 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { findFreePort } from '../../infra/net';
 import { createTestDatabase } from '../support/database';
 import * as activities from './activities';
-import { DEV_SERVER_BIN } from './support';
+import { killServerProcess as kill, startServerProcess as startServer } from './support';
 
 const { EventType, WorkflowExecutionStatus, TaskQueueKind } = temporal.api.enums.v1;
-
-/** The dev server in its own process on PostgreSQL, so a test can kill it without warning. */
-async function startServer(port: number, dbUrl: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [DEV_SERVER_BIN, 'server', 'start-dev', '--port', String(port), '--ip', '127.0.0.1', '--db-url', dbUrl],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const collect = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('listening on')) resolve(child);
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    child.on('exit', (code, signal) => reject(new Error(`server exited with ${signal ?? code}: ${out}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 50));

@@ -1,3 +1,4 @@
+import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -62,4 +63,31 @@ export async function startTestWorker(
       await running;
     },
   };
+}
+
+/** The dev server in its own process (the CLI) on PostgreSQL, so a test can kill it without warning. */
+export async function startServerProcess(port: number, dbUrl: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [DEV_SERVER_BIN, 'server', 'start-dev', '--port', String(port), '--ip', '127.0.0.1', '--db-url', dbUrl],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const collect = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('listening on')) resolve(child);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    child.on('exit', (code, signal) => reject(new Error(`server exited with ${signal ?? code}: ${out}`)));
+  });
+}
+
+export function killServerProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }
