@@ -694,7 +694,12 @@ describe('list exit (名单退出): every end recorded once, pushed, lifted and 
         }),
       ).resolves.toEqual({
         entryIds: [],
-        skipped: [{ id: manual.id, reason: '该名单条目因“认定部门或信用主管部门办理退出”退出，不因撤销信用修复而恢复' }],
+        skipped: [
+          {
+            id: manual.id,
+            reason: '该名单条目因“认定部门或信用主管部门办理退出”退出，不因撤销信用修复而恢复',
+          },
+        ],
       });
       expect((await dataSource.getRepository(CreditRecord).findOneByOrFail({ id: rec.id })).status).toBe(
         'active',
