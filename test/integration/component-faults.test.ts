@@ -189,13 +189,13 @@ maybe('component faults survived', () => {
   const lockedRecords = (records: string[]) =>
     holdLock(c, 'SELECT id FROM credit_record WHERE id = ANY($1::uuid[]) FOR UPDATE', [records]);
 
-  // This fault found a defect (fixed): a reply refused for now ("核查结果正在处理中", the outcome
-  // still being applied after the worker's restart) was kept as its Idempotency-Key's answer, so
-  // the office's repeat with the same key got the refusal for ever (8–10 of 50 cases stuck).
-  // Skipped again: 1 of 2 runs after the fix passed (50/0/0); in the other, one verification was
-  // answered while the case was still 核查中, so its reply was refused for good ("当前为“核查中”")
-  // and stored as the key's answer. Unskip once that refusal is a refusal for now.
-  it.skip('worker SIGKILL during registry writes: some committed with their completion not yet reported, others mid-transaction', async () => {
+  // This fault found three defects (fixed): a reply refused for now ("核查结果正在处理中", the
+  // outcome still being applied after the worker's restart) was kept as its Idempotency-Key's
+  // answer, and the dev server kept a rejected update under its id, so the office's repeat with the
+  // same key got the refusal for ever (8–10 of 50 cases stuck); and a reply asked for while the
+  // provider's answer was with the verification child but not yet with the case (核查中) was
+  // refused for good, now for now (ObjectionsService.issueReply).
+  it('worker SIGKILL during registry writes: some committed with their completion not yet reported, others mid-transaction', async () => {
     const started = Date.now();
     const tag = 'worker';
     const records = await createRecords(tag, 2000);

@@ -28,7 +28,6 @@ import type { Response } from 'express';
 import {
   extendUpdate,
   forwardUpdate,
-  issueReplyUpdate,
   materialsReceivedUpdate,
   requestMaterialsUpdate,
   withdrawUpdate,
@@ -265,7 +264,7 @@ export class ObjectionsController {
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.objections.act(principal, id, issueReplyUpdate, { ...body }, idempotencyKey);
+    return this.objections.issueReply(principal, id, { ...body }, idempotencyKey);
   }
 
   @Post(':id/query-code')

@@ -19,6 +19,7 @@ import {
   requestMaterialsUpdate,
   withdrawUpdate,
   type ProviderReplyResult,
+  verificationStateQuery,
 } from '../../../workflows/objection/messages';
 import type { objection } from '../../../workflows/objection/objection';
 import type { ObjectionView } from '../../../workflows/objection/state';
@@ -55,7 +56,7 @@ import {
 } from '../cases/case-scope';
 import { answerAfterUpdate, answerWhen } from '../cases/case-answers';
 import { startCaseWorkflow, updateError } from '../cases/case-workflows';
-import { ApiError, conflict, notFound, unprocessable } from '../common/errors';
+import { ApiError, conflict, notFound, RefusedForNow, unprocessable } from '../common/errors';
 import { policyMissing } from '../cases/policy-missing';
 import { APP_CONFIG, TEMPORAL_CLIENT } from '../core/runtime';
 import { applicantView, caseDetail, caseSummary } from './objection-views';
@@ -416,6 +417,49 @@ export class ObjectionsService {
           );
         },
       });
+    }
+  }
+
+  /**
+   * The written reply (书面告知). While the case is 核查中 the workflow cannot tell a provider who
+   * has not replied from a reply on its way to the case (the verification child answered, the case
+   * workflow not yet: after a worker restart the two can sit in one workflow task, the update's
+   * validator first). The verification child says which: a reply already given makes the refusal
+   * one for now (409 with Retry-After, never kept as the Idempotency-Key's answer).
+   */
+  async issueReply(
+    principal: Principal,
+    id: string,
+    input: Record<string, unknown>,
+    idempotencyKey?: string,
+  ): Promise<ReturnType<typeof caseDetail>> {
+    try {
+      return await this.act(principal, id, issueReplyUpdate, input, idempotencyKey);
+    } catch (err) {
+      const row = await this.repo().findOneBy({ id });
+      if (err instanceof ApiError && row && (await this.replyOnItsWay(err, row))) {
+        throw new RefusedForNow(
+          HttpStatus.CONFLICT,
+          'OBJECTION_WRONG_STATUS',
+          `异议案件${row.caseNo}的核查结果已答复，正在送达本案，请稍后再出具书面告知。`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** Whether `err`, a wrong-status refusal of a case still 核查中, is one its verification's reply is about to lift. */
+  private async replyOnItsWay(err: ApiError, row: ObjectionCase): Promise<boolean> {
+    if (err.code !== 'OBJECTION_WRONG_STATUS' || err instanceof RefusedForNow) return false;
+    if (row.status !== 'forwarded') return false;
+    try {
+      const state = await this.temporal.workflow
+        .getHandle(verificationWorkflowId(row.id))
+        .query(verificationStateQuery);
+      return state.status === 'replied';
+    } catch {
+      // No verification to ask (never started, gone, or the worker is away): the refusal stands.
+      return false;
     }
   }
 
