@@ -26,7 +26,12 @@ const uscc = (first17: string) => first17 + usccCheckCharacter(first17);
 let n = 0;
 
 /** A subject with one penalty record of 叶县民政局 of the given tier and decision date. */
-async function penalty(world: ObjectionWorld, tier: string, decisionDate: string) {
+async function penalty(
+  world: ObjectionWorld,
+  tier: string,
+  decisionDate: string,
+  department = YX.department,
+) {
   const subjectCode = uscc(
     `52410422MJ${String(process.pid % 100).padStart(2, '0')}${String(++n + 700).padStart(5, '0')}`,
   );
@@ -40,7 +45,7 @@ async function penalty(world: ObjectionWorld, tier: string, decisionDate: string
   const { record } = await world.registry.records.register({
     subjectCode,
     kind: 'administrative-penalty',
-    department: YX.department,
+    department,
     documentNo: `叶民罚〔${decisionDate.slice(0, 4)}〕修${n}号`,
     decisionDate,
     severityTier: tier,
@@ -133,6 +138,21 @@ describe('credit repair (信用修复)', () => {
     expect(refused.reapplyFrom).toBe('2029-06-02');
     expect(refused.decisionLetter).toContain('2029年6月2日起重新提出');
     await recordHistories([handle], 'repair', 'refused in the minimum publicity period');
+  });
+
+  it('the office that handles the case signs its letter (谁认定、谁修复), not the policy’s issuer', async () => {
+    const office = '叶县市场监督管理局'; // under the policy of 叶县民政局 (yexian-mz)
+    const record = await penalty(world, '严重', '2028-06-01', office);
+    const handle = await startRepair(world, {
+      ...YX,
+      office,
+      receivedAt: '2029-01-10T10:00:00+08:00',
+      record,
+    });
+    const refused = await finished(handle);
+    expect(refused.officeName).toBe(office);
+    expect(refused.decisionLetter).toContain(`${office}\n2029年1月10日`);
+    expect(refused.decisionLetter).not.toContain('叶县民政局\n');
   });
 
   it('严重: 补正 of the training certificate and credit report stops the clock; the decision overdue is escalated; refused with reasons', async () => {

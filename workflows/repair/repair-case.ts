@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type {
   createRegistryActivities,
   RecordStepInput,
@@ -52,6 +52,9 @@ export interface RepairCase {
   start: RepairStart;
 }
 
+/** Patch id: the office's own name on a repair's notices and letters. */
+export const REPAIR_OFFICE_NAME_PATCH = 'repair-office-name';
+
 export function openRepairCase(start: RepairStart): RepairCase {
   const s: RepairState = start.resume ?? {
     caseId: start.caseId,
@@ -64,7 +67,9 @@ export function openRepairCase(start: RepairStart): RepairCase {
     timeline: [],
     policyVersion: start.policy.version,
     office: start.office,
-    officeName: start.policy.document.name,
+    // The office that handles the case signs its notices and letters (谁认定、谁修复: usually the
+    // record's department); cases begun before this patch signed with the policy's issuer.
+    officeName: patched(REPAIR_OFFICE_NAME_PATCH) ? start.office : start.policy.document.name,
     channel: start.channel,
     subject: start.subject,
     applicant: start.applicant,
