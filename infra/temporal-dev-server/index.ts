@@ -2,6 +2,7 @@ import { Engine } from './src/engine/engine';
 import { recover } from './src/engine/recovery';
 import { startGrpcServer } from './src/server';
 import { operatorServiceHandlers } from './src/service';
+import type { DynamicConfig } from './src/dynamic-config';
 import type { Storage } from './src/storage/storage';
 import { testServiceHandlers } from './src/test-service';
 
@@ -20,6 +21,8 @@ export interface DevServerOptions {
   searchAttributes?: Record<string, number>;
   /** History length at which workers are told to continue as new (default 4096, as the real server). */
   suggestContinueAsNewEvents?: number;
+  /** The --dynamic-config-value keys this server honours (src/dynamic-config.ts). */
+  dynamicConfig?: Partial<DynamicConfig>;
   /** Where state is written through (default: in memory, gone with the process). */
   storage?: Storage;
   /**
@@ -51,6 +54,7 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
     storage: options.storage,
     onStorageFailure: options.onStorageFailure,
     suggestContinueAsNew: { events: options.suggestContinueAsNewEvents ?? 4 * 1024, bytes: 4 * 1024 * 1024 },
+    dynamicConfig: options.dynamicConfig,
   });
   // Whatever the storage already holds (a restart) comes back first.
   const recovered = await recover(engine);

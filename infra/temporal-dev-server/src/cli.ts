@@ -1,4 +1,5 @@
 import { start } from '../index';
+import { type DynamicConfig, parseDynamicConfig } from './dynamic-config';
 import { PostgresStorage } from './storage/postgres-storage';
 import { IndexedValueType } from './visibility/visibility';
 
@@ -25,8 +26,10 @@ export interface CliOptions {
   /** The test-server form serves the TestService with time skipping. */
   timeSkipping: boolean;
   searchAttributes: Record<string, number>;
-  /** From --dynamic-config-value limit.historyCount.suggestContinueAsNew=N */
-  suggestContinueAsNewEvents?: number;
+  /** The --dynamic-config-value keys this server honours (dynamic-config.ts). */
+  dynamicConfig: Partial<DynamicConfig>;
+  /** --dynamic-config-value keys this server does not know: reported once at start. */
+  unknownDynamicConfig: string[];
 }
 
 const SEARCH_ATTRIBUTE_TYPES: Record<string, number> = {
@@ -47,7 +50,10 @@ export function parseArgs(argv: string[]): CliOptions {
     logLevel: 'warn',
     timeSkipping: false,
     searchAttributes: {},
+    dynamicConfig: {},
+    unknownDynamicConfig: [],
   };
+  const dynamicConfigValues: string[] = [];
   if (argv.length > 0 && /^\d+$/.test(argv[0])) {
     options.port = Number(argv[0]);
     options.timeSkipping = true;
@@ -109,12 +115,9 @@ export function parseArgs(argv: string[]): CliOptions {
         options.searchAttributes[name] = type;
         break;
       }
-      case '--dynamic-config-value': {
-        const [key, raw] = value().split('=');
-        if (key === 'limit.historyCount.suggestContinueAsNew')
-          options.suggestContinueAsNewEvents = Number(raw);
+      case '--dynamic-config-value':
+        dynamicConfigValues.push(value());
         break;
-      }
       case '--log-format':
       case '--metrics-port':
       case '--http-port':
@@ -126,6 +129,9 @@ export function parseArgs(argv: string[]): CliOptions {
         throw new Error(`unknown argument ${arg}`);
     }
   }
+  const dynamic = parseDynamicConfig(dynamicConfigValues);
+  options.dynamicConfig = dynamic.config;
+  options.unknownDynamicConfig = dynamic.unknown;
   return options;
 }
 
@@ -138,6 +144,9 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const verbose = options.logLevel === 'debug' || options.logLevel === 'info';
+  for (const key of options.unknownDynamicConfig) {
+    console.error(`temporal-dev-server: dynamic config key ${key} is not known to this server; ignored`);
+  }
   const storage = options.dbUrl
     ? await PostgresStorage.open(options.dbUrl, { schema: options.dbSchema })
     : undefined;
@@ -155,7 +164,7 @@ export async function main(argv: string[]): Promise<void> {
     namespaces: options.namespaces,
     timeSkipping: options.timeSkipping,
     searchAttributes: options.searchAttributes,
-    suggestContinueAsNewEvents: options.suggestContinueAsNewEvents,
+    dynamicConfig: options.dynamicConfig,
     log: verbose
       ? (line) => console.error(line)
       : (line) => line.startsWith('internal error') && console.error(line),

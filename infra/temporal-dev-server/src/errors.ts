@@ -23,6 +23,33 @@ export class RpcError extends Error {
   }
 }
 
+export const permissionDenied = (message: string) =>
+  new RpcError(status.PERMISSION_DENIED, message, {
+    typeName: 'temporal.api.errordetails.v1.PermissionDeniedFailure',
+    value: { reason: '' },
+  });
+
+/**
+ * Update-with-start refused because of its update operation, as the real server: the start is
+ * reported aborted, the update with its own error.
+ */
+export function multiOperationUpdateRefused(updateError: RpcError): RpcError {
+  const detailsOf = (err: RpcError) => (err.detail ? [packAny(err.detail.typeName, err.detail.value)] : []);
+  return new RpcError(updateError.code, 'Update-with-Start could not be executed.', {
+    typeName: 'temporal.api.errordetails.v1.MultiOperationExecutionFailure',
+    value: {
+      statuses: [
+        {
+          code: status.ABORTED,
+          message: 'Operation was aborted.',
+          details: [packAny('temporal.api.failure.v1.MultiOperationExecutionAborted', {})],
+        },
+        { code: updateError.code, message: updateError.message, details: detailsOf(updateError) },
+      ],
+    },
+  });
+}
+
 export const invalidArgument = (message: string) => new RpcError(status.INVALID_ARGUMENT, message);
 export const notFound = (message: string) => new RpcError(status.NOT_FOUND, message);
 

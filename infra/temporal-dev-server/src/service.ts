@@ -8,7 +8,7 @@ import {
   TaskQueueType,
   UpdateStage,
 } from './enums';
-import { invalidArgument, RpcError } from './errors';
+import { invalidArgument, multiOperationUpdateRefused, permissionDenied, RpcError } from './errors';
 import type { TaskQueues } from './task-queues';
 import { durationMs, Msg, toTimestamp } from './proto';
 import { SYSTEM_ATTRIBUTES } from './visibility/visibility';
@@ -54,6 +54,68 @@ function listExecutions(engine: Engine, req: Msg): Msg {
     executions: page.map((run) => executionInfo(engine, run)),
     nextPageToken: nextOffset === undefined ? undefined : Buffer.from(String(nextOffset)),
   };
+}
+
+/**
+ * What a namespace can do here, as the real server's DescribeNamespace reports it: only what this
+ * server does, with the dynamic config that switches it (every namespace alike).
+ */
+function namespaceCapabilities(engine: Engine): Msg {
+  const c = engine.config;
+  return {
+    eagerWorkflowStart: c.enableEagerWorkflowStart,
+    syncUpdate: c.enableUpdateWorkflowExecution,
+    asyncUpdate: c.enableUpdateWorkflowExecution && c.enableUpdateWorkflowExecutionAsyncAccepted,
+    workerPollCompleteOnShutdown: c.cancelWorkerPollsOnShutdown,
+    // Not served here: RecordWorkerHeartbeat, the TemporalReportedProblems attribute, workflow
+    // pause, standalone activities and Nexus operations, poller scaling decisions, worker
+    // commands, update callbacks, paginated task completions.
+    workerHeartbeats: false,
+    reportedProblemsSearchAttribute: false,
+    workflowPause: false,
+    standaloneActivities: false,
+    pollerAutoscaling: false,
+    workerCommands: false,
+    standaloneNexusOperation: false,
+    workflowUpdateCallbacks: false,
+    pollerAutoscalingAutoEnroll: false,
+    workflowTaskCompletionPagination: false,
+    standaloneActivityStartDelay: false,
+    standaloneActivityBatchOperations: false,
+    standaloneActivityOperatorCommands: false,
+  };
+}
+
+/** A stored namespace description with what is derived at request time (capabilities). */
+function describeNamespace(engine: Engine, description: Msg): Msg {
+  return {
+    ...description,
+    namespaceInfo: {
+      ...description.namespaceInfo,
+      capabilities: namespaceCapabilities(engine),
+      supportsSchedules: true,
+    },
+  };
+}
+
+/**
+ * The real frontend's refusals of an update before it reaches the workflow: updates switched off,
+ * waiting only for Admitted, waiting for Accepted while that is switched off.
+ */
+function checkUpdateAllowed(engine: Engine, waitStage: number | undefined): void {
+  if (!engine.config.enableUpdateWorkflowExecution) {
+    throw permissionDenied('UpdateWorkflowExecution operation is disabled on this namespace.');
+  }
+  if (waitStage === UpdateStage.ADMITTED) {
+    throw permissionDenied(
+      'UpdateWorkflowExecution issued asynchronously and waiting on update admitted is not supported.',
+    );
+  }
+  if (waitStage === UpdateStage.ACCEPTED && !engine.config.enableUpdateWorkflowExecutionAsyncAccepted) {
+    throw permissionDenied(
+      'UpdateWorkflowExecution issued asynchronously and waiting on update accepted is disabled on this namespace.',
+    );
+  }
 }
 
 /** OperatorService: custom search attributes. */
@@ -118,7 +180,13 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     const key = engine.queueKey(namespace, req.taskQueue.name);
     const task = await longPoll<Msg>(
       (deliver) =>
-        queues.poll(key, req.identity ?? '', engine.clock.now(), (t) => deliver(t as Msg | undefined)),
+        queues.poll(
+          key,
+          req.identity ?? '',
+          engine.clock.now(),
+          (t) => deliver(t as Msg | undefined),
+          req.workerInstanceKey,
+        ),
       onCancel,
     );
     return task ?? {};
@@ -135,7 +203,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
         encodedFailureAttributes: true,
         buildIdBasedVersioning: false,
         upsertMemo: true,
-        eagerWorkflowStart: false,
+        eagerWorkflowStart: engine.config.enableEagerWorkflowStart,
         sdkMetadata: true,
         countGroupByExecutionStatus: true,
       },
@@ -164,14 +232,25 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     DescribeNamespace: (req) => {
       const name =
         req.namespace || [...engine.namespaces.entries()].find(([, n]) => n.namespaceInfo.id === req.id)?.[0];
-      return engine.namespaces.get(engine.requireNamespace(name))!;
+      return describeNamespace(engine, engine.namespaces.get(engine.requireNamespace(name))!);
     },
 
-    ListNamespaces: () => ({ namespaces: [...engine.namespaces.values()] }),
+    ListNamespaces: () => ({
+      namespaces: [...engine.namespaces.values()].map((d) => describeNamespace(engine, d)),
+    }),
 
     StartWorkflowExecution: (req) => {
-      const { run, started } = engine.startWorkflow(req);
-      return { runId: run.runId, started, status: run.status };
+      // Eager start (system.enableEagerWorkflowStart): the first workflow task goes to the caller,
+      // started, in the answer — not when it waits for a start delay or cron time, nor for a start
+      // answered with a run that already existed.
+      const eager = req.requestEagerExecution === true && engine.config.enableEagerWorkflowStart;
+      const { run, started } = engine.startWorkflow(req, { eager });
+      return {
+        runId: run.runId,
+        started,
+        status: run.status,
+        eagerWorkflowTask: eager ? engine.workflowTasks.takeEager(run, req.identity ?? '') : undefined,
+      };
     },
 
     SignalWithStartWorkflowExecution: (req) => {
@@ -381,6 +460,11 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       if (start.workflowId !== update.workflowExecution?.workflowId) {
         throw invalidArgument('the start and update operations must target the same workflow.');
       }
+      try {
+        checkUpdateAllowed(engine, update.waitPolicy?.lifecycleStage);
+      } catch (err) {
+        throw err instanceof RpcError ? multiOperationUpdateRefused(err) : err;
+      }
       const { run, started } = engine.startWorkflow({ ...start, namespace: req.namespace });
       const updated = await engine.updates.update(
         run,
@@ -404,6 +488,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
           'workflow execution not found for the given first execution run id',
         );
       }
+      checkUpdateAllowed(engine, req.waitPolicy?.lifecycleStage);
       return engine.updates.update(
         run,
         req.request,
@@ -414,6 +499,9 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
 
     PollWorkflowExecutionUpdate: (req) => {
       const ref = req.updateRef ?? {};
+      if (!engine.config.enableUpdateWorkflowExecution) {
+        throw permissionDenied('UpdateWorkflowExecution operation is disabled on this namespace.');
+      }
       const run = engine.findRun(engine.requireNamespace(req.namespace), ref.workflowExecution);
       return engine.updates.poll(
         run,
@@ -424,7 +512,20 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     },
 
     ShutdownWorker: (req) => {
-      engine.shutdownWorker(engine.requireNamespace(req.namespace), req.stickyTaskQueue);
+      const namespace = engine.requireNamespace(req.namespace);
+      // frontend.enableCancelWorkerPollsOnShutdown: the worker's outstanding polls on its task queue
+      // are answered empty, so that it stops at once and no task goes to a worker that is leaving.
+      if (engine.config.cancelWorkerPollsOnShutdown && req.workerInstanceKey && req.taskQueue) {
+        const types: number[] = req.taskQueueTypes?.length
+          ? req.taskQueueTypes
+          : [TaskQueueType.WORKFLOW, TaskQueueType.ACTIVITY];
+        const key = engine.queueKey(namespace, req.taskQueue);
+        if (types.includes(TaskQueueType.WORKFLOW))
+          engine.workflowQueues.releaseWorker(key, req.workerInstanceKey);
+        if (types.includes(TaskQueueType.ACTIVITY))
+          engine.activityQueues.releaseWorker(key, req.workerInstanceKey);
+      }
+      engine.shutdownWorker(namespace, req.stickyTaskQueue);
       return {};
     },
 

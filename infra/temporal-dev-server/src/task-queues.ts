@@ -5,6 +5,8 @@
  */
 export interface Poller<T> {
   identity: string;
+  /** The worker process the poll comes from (PollRequest.workerInstanceKey), if it said. */
+  workerInstanceKey?: string;
   deliver(task: T | undefined): void;
 }
 
@@ -45,11 +47,18 @@ export class TaskQueues<T> {
   }
 
   /** Waits for a task; `cancel()` of the returned handle withdraws the poller. */
-  poll(key: string, identity: string, now: number, deliver: (dispatched: unknown) => void): () => void {
+  poll(
+    key: string,
+    identity: string,
+    now: number,
+    deliver: (dispatched: unknown) => void,
+    workerInstanceKey?: string,
+  ): () => void {
     const q = this.queue(key);
     q.seen.set(identity, now);
     const poller: Poller<T> = {
       identity,
+      workerInstanceKey: workerInstanceKey || undefined,
       deliver: (task) => deliver(task === undefined ? undefined : this.onDispatch(task, identity)),
     };
     q.waiting.push(poller);
@@ -65,6 +74,16 @@ export class TaskQueues<T> {
     const q = this.queues.get(key);
     if (!q) return;
     for (const poller of q.waiting.splice(0)) poller.deliver(undefined);
+  }
+
+  /** Answers the waiting polls of one worker process on `key` with an empty task (it shuts down). */
+  releaseWorker(key: string, workerInstanceKey: string): number {
+    const q = this.queues.get(key);
+    if (!q) return 0;
+    const leaving = q.waiting.filter((p) => p.workerInstanceKey === workerInstanceKey);
+    q.waiting.splice(0, q.waiting.length, ...q.waiting.filter((p) => !leaving.includes(p)));
+    for (const poller of leaving) poller.deliver(undefined);
+    return leaving.length;
   }
 
   /** Moves the still-live tasks of one queue to another (a sticky queue's worker went away). */

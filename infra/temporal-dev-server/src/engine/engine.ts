@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { Clock } from '../clock';
+import { DEFAULT_DYNAMIC_CONFIG, type DynamicConfig } from '../dynamic-config';
 import {
   ContinueAsNewInitiator,
   EventType,
@@ -44,6 +45,8 @@ export interface EngineOptions {
   suggestContinueAsNew?: { events: number; bytes: number };
   /** Durable storage every change is written through (default: in memory). */
   storage?: Storage;
+  /** --dynamic-config-value keys (dynamic-config.ts); the real server's defaults for the rest. */
+  dynamicConfig?: Partial<DynamicConfig>;
   clock?: Clock;
   log?: (line: string) => void;
   /** Told when writing to storage failed (see Persistence). */
@@ -71,6 +74,7 @@ export class Engine {
   readonly visibility = new Visibility(new SearchAttributeRegistry());
   readonly log: (line: string) => void;
   readonly suggestContinueAsNew: { events: number; bytes: number };
+  readonly config: DynamicConfig;
 
   readonly events = new EventLog(this);
   readonly workflowTasks = new WorkflowTasks(this);
@@ -97,7 +101,18 @@ export class Engine {
       this.log,
       options.onStorageFailure,
     );
-    this.suggestContinueAsNew = options.suggestContinueAsNew ?? { events: 4 * 1024, bytes: 4 * 1024 * 1024 };
+    this.config = {
+      ...DEFAULT_DYNAMIC_CONFIG,
+      ...(options.suggestContinueAsNew && {
+        suggestContinueAsNewEvents: options.suggestContinueAsNew.events,
+        suggestContinueAsNewBytes: options.suggestContinueAsNew.bytes,
+      }),
+      ...options.dynamicConfig,
+    };
+    this.suggestContinueAsNew = {
+      events: this.config.suggestContinueAsNewEvents,
+      bytes: this.config.suggestContinueAsNewBytes,
+    };
     this.workflowQueues = new TaskQueues<WftTask>(
       (t) => this.workflowTasks.isLive(t),
       (t, identity) => this.workflowTasks.dispatch(t, identity),
@@ -213,6 +228,8 @@ export class Engine {
       retry?: { backoffMs: number; failure: Msg };
       /** The next run of `continuedFrom`'s cron schedule. */
       cron?: { backoffMs: number; lastCompletionResult?: Msg; failure?: Msg };
+      /** Eager start: the first task is kept for the caller, not queued (when it is due at once). */
+      eager?: boolean;
     } = {},
   ): {
     run: Run;
@@ -377,7 +394,7 @@ export class Engine {
     this.armRunTimeout(run);
     const delay = run.executionTime - now;
     if (delay > 0) this.clock.schedule(run.executionTime, () => this.workflowTasks.schedule(run));
-    else this.workflowTasks.schedule(run);
+    else this.workflowTasks.schedule(run, { eager: extra.eager });
     this.log(`started ${workflowId} (${req.workflowType.name}) run ${runId}`);
     return { run, started: true };
   }

@@ -66,6 +66,8 @@ export interface WorkflowTask {
   transient: boolean;
   /** The transient task's Scheduled and Started events, as given to the worker. */
   transientEvents?: Msg[];
+  /** Held for the caller of an eager start, not in a task queue (runtime only). */
+  eager?: boolean;
 }
 
 export interface UpdateState {

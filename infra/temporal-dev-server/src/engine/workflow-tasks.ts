@@ -32,7 +32,8 @@ export class WorkflowTasks {
 
   constructor(private readonly e: Engine) {}
 
-  schedule(run: Run, options: { attempt?: number; speculative?: boolean } = {}): void {
+  /** `eager`: the task is held for the caller of an eager start (see takeEager), not queued. */
+  schedule(run: Run, options: { attempt?: number; speculative?: boolean; eager?: boolean } = {}): void {
     if (isClosed(run)) return;
     if (run.wft) {
       if (run.wft.startedEventId !== undefined) run.needsWft = true;
@@ -60,8 +61,17 @@ export class WorkflowTasks {
       speculative: options.speculative ?? false,
       nextEventIdBefore,
       previousStartedBefore: run.previousStartedEventId,
+      eager: options.eager,
     };
-    this.enqueue(run);
+    if (!options.eager) this.enqueue(run);
+  }
+
+  /** The first task of an eagerly started run, started for the caller (its poll response). */
+  takeEager(run: Run, identity: string): Msg | undefined {
+    const wft = run.wft;
+    if (!wft?.eager || wft.startedEventId !== undefined) return undefined;
+    wft.eager = false;
+    return this.dispatch({ kind: 'workflow', run, ref: wft.ref }, identity);
   }
 
   /**
