@@ -38,6 +38,8 @@ describe('repairs API: applying, 补正, acceptance and the identifying departme
         caseNo: expect.stringMatching(/^YEXIAN-MZ-XF-\d{4}-\d{6}$/),
         status: 'received',
         statusName: '待受理',
+        // Read-your-writes: the answer already shows the first step and its due date.
+        step: { step: 'accept', due: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
         channel: 'website',
         eligibility: { eligible: true, tier: '一般', reasons: [], retryFrom: null },
         missingMaterials: [],

@@ -303,12 +303,17 @@ export class RepairApplicationsService {
     });
   }
 
-  /** The row once the workflow has checked eligibility (or refused), or as it is after the wait. */
+  /**
+   * The row once the workflow has checked eligibility and put the case on its first step with a
+   * due date (or refused it), or as it is after the wait: the applicant's answer says what comes next.
+   */
   private eligibilityChecked(id: string): Promise<RepairCase> {
     return rowWhen(
       this.repo(),
       id,
-      (row) => row.status !== 'received' || row.snapshot?.eligibility !== undefined,
+      (row) =>
+        row.status !== 'received' ||
+        (row.snapshot?.eligibility !== undefined && !!row.currentStep && !!row.snapshot.step?.due),
       INTAKE_DECISION_WAIT_MS,
     );
   }
