@@ -7,6 +7,27 @@ interface Scheduled {
   id: number;
   at: number;
   fn: () => void;
+  sequence?: TimerSequence;
+}
+
+/**
+ * Items of one timer sequence (a run's user timers, a run's activity timeouts) that are due together
+ * fire as the real server's timer task for that sequence does: all at once, at the place of the
+ * earliest-armed of them, ordered by (time, key) — its (timeout time, event id, timeout type) —
+ * and inside `batch` (which lets the engine schedule one workflow task after them all).
+ */
+export interface TimerSequence {
+  group: string;
+  key: number[];
+  batch?: (fireAll: () => void) => void;
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 export class Clock {
@@ -21,14 +42,29 @@ export class Clock {
   /** Told when a scheduled item throws: one broken item must not stop the clock or the server. */
   onError: ((err: unknown) => void) | undefined;
 
+  /** The time of the current engine step (one synchronous turn), once read. */
+  private stepNow: number | undefined;
+
+  /**
+   * The server time. Constant within one synchronous engine step — as the real server's
+   * transaction, whose timers and timeouts started together fall due together.
+   */
   now(): number {
-    return Date.now() + this.offsetMs;
+    if (this.stepNow === undefined) {
+      this.stepNow = Date.now() + this.offsetMs;
+      queueMicrotask(() => (this.stepNow = undefined));
+    }
+    return this.stepNow;
   }
 
-  /** Runs `fn` once the clock reaches `at` (ms since epoch). Returns a handle for cancel(). */
-  schedule(at: number, fn: () => void): number {
+  /**
+   * Runs `fn` once the clock reaches `at` (ms since epoch). Returns a handle for cancel(). Items
+   * due at the same time fire in the order they were armed (the real server's timer task ids),
+   * except within a `sequence` (see TimerSequence).
+   */
+  schedule(at: number, fn: () => void, sequence?: TimerSequence): number {
     const id = this.nextId++;
-    this.items.set(id, { id, at, fn });
+    this.items.set(id, { id, at, fn, sequence });
     this.arm();
     return id;
   }
@@ -48,7 +84,10 @@ export class Clock {
   /** Moves the clock forward (never back) and fires what became due. */
   advanceTo(at: number): void {
     const delta = at - this.now();
-    if (delta > 0) this.offsetMs += delta;
+    if (delta > 0) {
+      this.offsetMs += delta;
+      this.stepNow = undefined;
+    }
     this.fireDue();
   }
 
@@ -63,17 +102,38 @@ export class Clock {
     const due = [...this.items.values()]
       .filter((i) => i.at <= now)
       .sort((a, b) => a.at - b.at || a.id - b.id);
+    const sequencesDone = new Set<string>();
     for (const item of due) {
-      if (!this.items.has(item.id)) continue;
-      this.items.delete(item.id);
+      const sequence = item.sequence;
+      if (!sequence) {
+        this.fire(item);
+        continue;
+      }
+      if (sequencesDone.has(sequence.group)) continue;
+      sequencesDone.add(sequence.group);
+      const members = due
+        .filter((i) => i.sequence?.group === sequence.group)
+        .sort((a, b) => a.at - b.at || compareKeys(a.sequence!.key, b.sequence!.key) || a.id - b.id);
+      const fireAll = () => members.forEach((m) => this.fire(m));
       try {
-        item.fn();
+        if (sequence.batch) sequence.batch(fireAll);
+        else fireAll();
       } catch (err) {
         this.onError?.(err);
       }
     }
     if (due.length > 0) this.onFired?.();
     this.arm();
+  }
+
+  private fire(item: Scheduled): void {
+    if (!this.items.has(item.id)) return;
+    this.items.delete(item.id);
+    try {
+      item.fn();
+    } catch (err) {
+      this.onError?.(err);
+    }
   }
 
   private arm(): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TimerSequence } from '../clock';
 import { EventType, RetryState, TaskQueueKind, TimeoutType } from '../enums';
 import { invalidArgument, notFound } from '../errors';
 import { durationMs, type Msg, toDuration, toTimestamp } from '../proto';
@@ -102,6 +103,7 @@ export class Activities {
     activity.scheduleToCloseTimer = this.e.clock.schedule(
       activity.scheduledTime + activity.scheduleToCloseMs,
       () => this.timedOut(run, activity, TimeoutType.SCHEDULE_TO_CLOSE),
+      this.sequence(run, activity, TimeoutType.SCHEDULE_TO_CLOSE),
     );
   }
 
@@ -112,11 +114,15 @@ export class Activities {
     this.e.persistence.touch(run);
     if (activity.scheduleToStartMs) {
       activity.timers.push(
-        this.e.clock.schedule(activity.currentAttemptScheduledTime + activity.scheduleToStartMs, () => {
-          if (activity.attempt === attempt && activity.startedTime === undefined) {
-            this.timedOut(run, activity, TimeoutType.SCHEDULE_TO_START);
-          }
-        }),
+        this.e.clock.schedule(
+          activity.currentAttemptScheduledTime + activity.scheduleToStartMs,
+          () => {
+            if (activity.attempt === attempt && activity.startedTime === undefined) {
+              this.timedOut(run, activity, TimeoutType.SCHEDULE_TO_START);
+            }
+          },
+          this.sequence(run, activity, TimeoutType.SCHEDULE_TO_START),
+        ),
       );
     }
     this.e.activityQueues.add(queueKey(run.namespace, activity.taskQueue), {
@@ -180,9 +186,13 @@ export class Activities {
   private armStartToClose(run: Run, activity: ActivityState): void {
     const attempt = activity.attempt;
     activity.timers.push(
-      this.e.clock.schedule(activity.startedTime! + activity.startToCloseMs, () => {
-        if (activity.attempt === attempt) this.timedOut(run, activity, TimeoutType.START_TO_CLOSE);
-      }),
+      this.e.clock.schedule(
+        activity.startedTime! + activity.startToCloseMs,
+        () => {
+          if (activity.attempt === attempt) this.timedOut(run, activity, TimeoutType.START_TO_CLOSE);
+        },
+        this.sequence(run, activity, TimeoutType.START_TO_CLOSE),
+      ),
     );
   }
 
@@ -190,12 +200,30 @@ export class Activities {
   private armHeartbeat(run: Run, activity: ActivityState, since: number): void {
     const attempt = activity.attempt;
     activity.timers.push(
-      this.e.clock.schedule(since + activity.heartbeatMs!, () => {
-        if (activity.attempt !== attempt || activity.startedTime === undefined) return;
-        const last = activity.lastHeartbeatTime ?? activity.startedTime;
-        if (last <= since) this.timedOut(run, activity, TimeoutType.HEARTBEAT);
-      }),
+      this.e.clock.schedule(
+        since + activity.heartbeatMs!,
+        () => {
+          if (activity.attempt !== attempt || activity.startedTime === undefined) return;
+          const last = activity.lastHeartbeatTime ?? activity.startedTime;
+          if (last <= since) this.timedOut(run, activity, TimeoutType.HEARTBEAT);
+        },
+        this.sequence(run, activity, TimeoutType.HEARTBEAT),
+      ),
     );
+  }
+
+  /**
+   * The real server's activity timer sequence: a run's activity timeouts due together are handled
+   * in one go, by (time, scheduled event id, timeout type) — so of an activity's timeouts falling
+   * at the same instant START_TO_CLOSE goes before SCHEDULE_TO_START before SCHEDULE_TO_CLOSE
+   * before HEARTBEAT, and the first one decides — with one workflow task after them all.
+   */
+  private sequence(run: Run, activity: ActivityState, timeoutType: number): TimerSequence {
+    return {
+      group: `activity-timeouts\u0000${run.key}`,
+      key: [activity.scheduledEventId, timeoutType],
+      batch: (fireAll) => this.e.workflowTasks.afterAll(run, fireAll),
+    };
   }
 
   clearAttemptTimers(activity: ActivityState): void {
@@ -341,12 +369,20 @@ export class Activities {
       timeoutFailureInfo: { timeoutType, lastHeartbeatDetails: activity.heartbeatDetails },
       cause: activity.lastFailure,
     };
+    let retryState: number = RetryState.TIMEOUT;
     if (timeoutType === TimeoutType.START_TO_CLOSE || timeoutType === TimeoutType.HEARTBEAT) {
       const retry = this.retryDecision(activity, failure);
       if (retry.retry) {
         activity.lastFailure = failure;
         this.retry(run, activity, retry.backoffMs);
         return;
+      }
+      retryState = retry.state;
+      if (retryState === RetryState.TIMEOUT) {
+        // As the real server: no time left for another attempt is reported as SCHEDULE_TO_CLOSE.
+        failure.message =
+          'Not enough time to schedule next retry before activity ScheduleToClose timeout, giving up retrying';
+        failure.timeoutFailureInfo.timeoutType = TimeoutType.SCHEDULE_TO_CLOSE;
       }
     }
     const wasStarted = activity.startedTime !== undefined;
@@ -367,7 +403,7 @@ export class Activities {
       failure,
       scheduledEventId: activity.scheduledEventId,
       startedEventId,
-      retryState: RetryState.TIMEOUT,
+      retryState,
     });
     this.e.workflowTasks.schedule(run);
   }

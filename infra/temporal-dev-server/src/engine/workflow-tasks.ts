@@ -29,12 +29,18 @@ import type { Engine } from './engine';
  */
 export class WorkflowTasks {
   private refSeq = 1;
+  /** Runs inside afterAll(): whether one of the steps asked for a workflow task. */
+  private readonly batching = new Map<Run, boolean>();
 
   constructor(private readonly e: Engine) {}
 
   /** `eager`: the task is held for the caller of an eager start (see takeEager), not queued. */
   schedule(run: Run, options: { attempt?: number; speculative?: boolean; eager?: boolean } = {}): void {
     if (isClosed(run)) return;
+    if (this.batching.has(run) && options.attempt === undefined && !options.speculative && !options.eager) {
+      this.batching.set(run, true);
+      return;
+    }
     if (run.wft) {
       if (run.wft.startedEventId !== undefined) run.needsWft = true;
       else if (!options.speculative) run.wft.speculative = false;
@@ -64,6 +70,23 @@ export class WorkflowTasks {
       eager: options.eager,
     };
     if (!options.eager) this.enqueue(run);
+  }
+
+  /**
+   * Runs `steps` (simultaneous timers of one run firing) so that at most one workflow task is
+   * scheduled, after all their events: as the real server's timer task, whose TimerFired or
+   * ActivityTaskTimedOut events come first and then one WorkflowTaskScheduled.
+   */
+  afterAll(run: Run, steps: () => void): void {
+    if (this.batching.has(run)) return steps();
+    this.batching.set(run, false);
+    try {
+      steps();
+    } finally {
+      const needed = this.batching.get(run);
+      this.batching.delete(run);
+      if (needed) this.schedule(run);
+    }
   }
 
   /** The first task of an eagerly started run, started for the caller (its poll response). */
@@ -366,21 +389,23 @@ export class WorkflowTasks {
     run.wft = undefined;
 
     const byId = new Map(messages.map((m) => [m.id as string, m]));
-    for (const command of commands) {
-      if (isClosed(run)) break;
-      if (command.commandType === CommandType.PROTOCOL_MESSAGE) {
-        const id = command.protocolMessageCommandAttributes?.messageId;
-        const message = byId.get(id);
-        if (!message) throw invalidArgument(`protocol message ${id} not found in the request`);
-        byId.delete(id);
-        this.e.updates.handleProtocolMessage(run, message, completed.eventId);
-      } else {
-        this.e.commands.apply(run, command, completed.eventId, req.identity);
+    this.e.timers.armedAfter(() => {
+      for (const command of commands) {
+        if (isClosed(run)) break;
+        if (command.commandType === CommandType.PROTOCOL_MESSAGE) {
+          const id = command.protocolMessageCommandAttributes?.messageId;
+          const message = byId.get(id);
+          if (!message) throw invalidArgument(`protocol message ${id} not found in the request`);
+          byId.delete(id);
+          this.e.updates.handleProtocolMessage(run, message, completed.eventId);
+        } else {
+          this.e.commands.apply(run, command, completed.eventId, req.identity);
+        }
       }
-    }
-    for (const message of byId.values()) {
-      if (!isClosed(run)) this.e.updates.handleProtocolMessage(run, message, completed.eventId);
-    }
+      for (const message of byId.values()) {
+        if (!isClosed(run)) this.e.updates.handleProtocolMessage(run, message, completed.eventId);
+      }
+    });
 
     if (isClosed(run)) return {};
     const hadBuffered = this.e.events.flushBuffered(run);

@@ -1,0 +1,34 @@
+import { proxyActivities, sleep } from '@temporalio/workflow';
+import type * as activities from '../activities';
+
+/** A queue no worker polls: activities sent there wait until their timeouts fire. */
+export const UNSERVED_QUEUE = 'simultaneous-timers-unserved';
+
+const unserved = (timeout: string) =>
+  proxyActivities<typeof activities>({
+    taskQueue: UNSERVED_QUEUE,
+    scheduleToStartTimeout: timeout,
+    scheduleToCloseTimeout: timeout,
+    startToCloseTimeout: timeout,
+    retry: { maximumAttempts: 1 },
+  });
+
+/** Two activities whose schedule-to-start and schedule-to-close timeouts fall at the same instant. */
+export async function activityTimeoutsAtOnce(): Promise<string> {
+  const { greet } = unserved('1 second');
+  await Promise.allSettled([greet('first'), greet('second')]);
+  return 'timed out';
+}
+
+/** Three timers started by one workflow task with the same duration: they fall due together. */
+export async function timersAtOnce(): Promise<string> {
+  await Promise.all([sleep('1 second'), sleep('1 second'), sleep('1 second')]);
+  return 'fired';
+}
+
+/** A timer started before an activity in the same task, both due at the same instant. */
+export async function timerBeforeActivity(): Promise<string> {
+  const { greet } = unserved('1 second');
+  await Promise.allSettled([sleep('1 second'), greet('late')]);
+  return 'done';
+}
