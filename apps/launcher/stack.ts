@@ -2,17 +2,10 @@ import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { seedReferenceData } from '../../activities/reference-data';
-import {
-  REGISTRY_MAINTENANCE_WORKFLOW_ID,
-  registryMaintenance,
-} from '../../workflows/maintenance/registry-maintenance';
-import {
-  QUARTERLY_REPORTS_WORKFLOW_ID,
-  quarterlyReports,
-} from '../../workflows/supervision/quarterly-reports';
 import { createApiApp } from '../api/api';
 import { loadSigningKeys } from '../api/auth/signing-keys';
 import { TokenService } from '../api/auth/tokens';
+import { startRecurringWork } from '../worker/recurring-work';
 import { createCreditWorker, CreditWorker } from '../worker/worker';
 import type { AppConfig } from '../../infra/config/config';
 import { openDatabase } from '../../infra/database/data-source';
@@ -127,20 +120,9 @@ export async function startStack(
       done.catch((err: unknown) => events.log?.(`worker stopped with an error: ${String(err)}`));
       stops.push(() => worker.shutdown());
       running.worker = worker;
-      // The registry's chores (platform push, publicity expiry, retention deletion): one per deployment.
-      await temporal.client.workflow.start(registryMaintenance, {
-        workflowId: REGISTRY_MAINTENANCE_WORKFLOW_ID,
-        taskQueue: config.temporal.taskQueue,
-        args: [],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
-      // The quarterly supervision report of every jurisdiction (no schedules on the dev server yet).
-      await temporal.client.workflow.start(quarterlyReports, {
-        workflowId: QUARTERLY_REPORTS_WORKFLOW_ID,
-        taskQueue: config.temporal.taskQueue,
-        args: [{}],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
+      // The registry's daily chores and the quarterly reports as schedules, the platform push
+      // relay; runs of the long-lived workflows they replaced are ended (issue #19).
+      await startRecurringWork(temporal.client, { taskQueue: config.temporal.taskQueue, log: events.log });
       events.ready('worker', `Worker                任务队列 ${config.temporal.taskQueue}`);
     }
 

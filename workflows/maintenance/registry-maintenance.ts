@@ -1,33 +1,13 @@
-import { continueAsNew, log, patched, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { createNotificationActivities } from '../../activities/notifications/notifications';
-import type { createPlatformOutboxActivities } from '../../activities/platform/push';
-import type { createRegistryActivities } from '../../activities/registry/registry-activities';
+import { continueAsNew, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { deliverListNotices, maintenance } from './maintenance-activities';
 
-type MaintenanceActivities = ReturnType<typeof createPlatformOutboxActivities> &
-  Pick<
-    ReturnType<typeof createRegistryActivities>,
-    'expireDueRecords' | 'deleteRecordsPastRetention' | 'exitListEntriesDue' | 'pendingListNotices'
-  >;
+const { pushPlatformOutbox, expireDueRecords, deleteRecordsPastRetention, exitListEntriesDue } = maintenance;
 
-const {
-  pushPlatformOutbox,
-  expireDueRecords,
-  deleteRecordsPastRetention,
-  exitListEntriesDue,
-  pendingListNotices,
-} = proxyActivities<MaintenanceActivities>({
-  startToCloseTimeout: '5m',
-  // A platform outage is retried with back-off until it recovers; nothing is lost meanwhile.
-  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10m' },
-});
-
-// A channel that fails does not hold up the chores: the notification stays pending (stored with
-// the exit) and is tried again on the next round.
-const { notify } = proxyActivities<ReturnType<typeof createNotificationActivities>>({
-  startToCloseTimeout: '1m',
-  retry: { initialInterval: '5s', maximumAttempts: 3 },
-});
-
+/**
+ * The id the long-lived registryMaintenance ran under. Since issue #19 the worker's start ends a
+ * run still open under it (apps/worker/recurring-work.ts): the daily registryMaintenancePass
+ * schedule and platformOutboxRelay took over its chores.
+ */
 export const REGISTRY_MAINTENANCE_WORKFLOW_ID = 'registry-maintenance';
 
 /** Patch marker of the list-exit chores (docs/list-exit.md, docs/workflow-versioning.md). */
@@ -43,6 +23,10 @@ export interface MaintenanceOptions {
 const DEFAULTS: MaintenanceOptions = { pushEveryMs: 60_000, sweepEveryMs: 24 * 3600_000 };
 
 /**
+ * Superseded (issue #19): no longer started. Kept registered so that a run still open in an
+ * existing installation replays until the worker's start terminates it; its recorded behaviour
+ * must not change.
+ *
  * The system's own chores on the credit registry: push changes to the shared credit platform,
  * end publicity at its maximum period (公示期满自动停止公示), delete personal negative records when
  * their retention ends, take subjects off lists when their entries' validity ends (名单退出) and
@@ -66,14 +50,4 @@ export async function registryMaintenance(
     await sleep(pushEveryMs);
   }
   await continueAsNew<typeof registryMaintenance>(options, lastSweepAt);
-}
-
-async function deliverListNotices(): Promise<void> {
-  for (const notice of await pendingListNotices()) {
-    try {
-      await notify(notice);
-    } catch (err) {
-      log.warn('名单退出通知未能送达，下一轮重试', { dedupeKey: notice.dedupeKey, error: String(err) });
-    }
-  }
 }
