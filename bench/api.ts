@@ -132,6 +132,25 @@ const objectionBody = (recordId: string, i: number) => ({
   attachments: [{ ref: `DOC-${i}`, name: '报送回执' }],
 });
 
+/**
+ * With CPU_PROFILE_DIR set (the components inherit it), the targeted phase runs under the CPU
+ * profiler of the API and the worker (infra/run-ts.js: SIGWINCH starts, the next writes
+ * `<dir>/<entry>-<pid>-<n>.cpuprofile`). Not the dev server: its executable has no such handler.
+ */
+async function profiledIf<T>(targeted: boolean, c: Components, phase: () => Promise<T>): Promise<T> {
+  if (!targeted || !process.env.CPU_PROFILE_DIR) return phase();
+  const pids = [c.api.pid(), c.worker.pid()];
+  const signal = () => pids.forEach((pid) => process.kill(pid, 'SIGWINCH'));
+  signal();
+  try {
+    return await phase();
+  } finally {
+    signal();
+    await new Promise((r) => setTimeout(r, 3000)); // the profiles are written
+    console.log(`api: CPU profiles of the targeted phase in ${process.env.CPU_PROFILE_DIR}`);
+  }
+}
+
 export async function runApi(options: { quick: boolean }): Promise<BenchOutcome> {
   const perPhase = (clients: number) =>
     options.quick ? Math.max(10, clients * 2) : Math.max(200, clients * 20);
@@ -164,7 +183,9 @@ export async function runApi(options: { quick: boolean }): Promise<BenchOutcome>
     const cases: string[][] = [];
     let used = warmUp;
     for (const clients of CONCURRENCY) {
-      const { phase, bodies } = await load(c, 'create', clients, createPlan(used, perPhase(clients)));
+      const { phase, bodies } = await profiledIf(clients === 10, c, () =>
+        load(c, 'create', clients, createPlan(used, perPhase(clients))),
+      );
       used += perPhase(clients);
       phases.push(phase);
       cases.push(bodies.filter(Boolean).map((b) => (JSON.parse(b) as { case: { id: string } }).case.id));
