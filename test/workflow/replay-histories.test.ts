@@ -16,7 +16,14 @@ import {
 } from '../support/replay';
 
 /** Procedures whose running cases CI protects; each must keep at least one recorded history. */
-const PROCEDURES_WITH_HISTORIES = ['objection', 'commitment', 'repair', 'rectification', 'supervision'];
+const PROCEDURES_WITH_HISTORIES = [
+  'objection',
+  'commitment',
+  'repair',
+  'rectification',
+  'supervision',
+  'maintenance',
+];
 
 const recorded = recordedHistoryFiles();
 
