@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runApi } from './api';
+import { runEscalation } from './escalation';
 import {
   arg,
   flag,
@@ -22,12 +23,14 @@ import { runSupervision } from './supervision';
  * - `api`: objection create, forward and case detail at 1, 10, 50 concurrent clients (bench/api.ts);
  * - `supervision`: the supervisor endpoints over a generated case index (bench/supervision.ts,
  *   `--cases N`);
+ * - `escalation`: punctuality of reminders and overdue escalations of a wave of cases due at one
+ *   instant (bench/escalation.ts, `--cases N --reminders N --lead S --profile`);
  * - `all`: the three in a row, then one summary table.
  * `--quick` makes a short smoke run (fewer requests, workflows and cases). Each writes
  * `bench/results/<name>-<date>.json` and `.md` with the machine, Node and the git commit.
  */
 
-const BENCHMARKS = ['engine', 'api', 'supervision'] as const;
+const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 /** The engine benchmark as it was, in its own process; its JSON is taken into the harness's lines. */
@@ -90,6 +93,7 @@ const RUNNERS: Record<Benchmark, (options: { quick: boolean }) => Promise<BenchO
   engine: runEngine,
   api: runApi,
   supervision: runSupervision,
+  escalation: runEscalation,
 };
 
 async function main(): Promise<void> {
