@@ -59,6 +59,9 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
   // Whatever the storage already holds (a restart) comes back first.
   const recovered = await recover(engine);
   if (recovered.runs > 0) log(`recovered ${recovered.runs} runs (${recovered.open} open) from storage`);
+  // External signals and cancellations initiated before the restart and not delivered yet.
+  const resumed = await engine.children.resumeExternalRequests();
+  if (resumed > 0) log(`resuming ${resumed} undelivered external signals and cancellations`);
   for (const ns of new Set(['default', ...(options.namespaces ?? [])])) {
     if (!engine.namespaces.has(ns)) engine.registerNamespace(ns);
     if (options.searchAttributes) {

@@ -169,6 +169,10 @@ export async function main(argv: string[]): Promise<void> {
       ? (line) => console.error(line)
       : (line) => line.startsWith('internal error') && console.error(line),
   });
+  // Test hook (crash tests): external requests stay initiated and undelivered.
+  if (process.env.TEMPORAL_DEV_SERVER_TEST_HOLD_EXTERNAL_REQUESTS === '1') {
+    handle.engine.children.holdExternalRequests = true;
+  }
   const namespaces = [...new Set(['default', ...options.namespaces])];
   console.log(
     `temporal-dev-server listening on ${handle.address} (${namespaces.length > 1 ? 'namespaces' : 'namespace'} ${namespaces.join(', ')}, storage ${storage ? `postgres ${redactedUrl(options.dbUrl!)} schema ${options.dbSchema ?? 'temporal_dev'}` : 'memory'}${options.timeSkipping ? ', time skipping' : ''})`,

@@ -10,7 +10,7 @@ import {
 } from '../enums';
 import { alreadyCompleted, RpcError } from '../errors';
 import type { Msg } from '../proto';
-import { type ChildState, isClosed, type Run } from './run';
+import { type ChildState, type ExternalRequest, isClosed, type Run } from './run';
 import type { Engine } from './engine';
 
 /** Child workflows (start, result to the parent, parent close policy) and external signal/cancel. */
@@ -190,10 +190,15 @@ export class Children {
     }
   }
 
+  /**
+   * Test hook (TEMPORAL_DEV_SERVER_TEST_HOLD_EXTERNAL_REQUESTS=1 in the CLI): external signals and
+   * cancellations are initiated but never delivered, so a test can kill the server in between.
+   */
+  holdExternalRequests = false;
+
   signalExternal(run: Run, a: Msg, completedEventId: number): void {
-    const namespace = a.namespace || run.namespace;
     const initiated = this.e.events.append(run, EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
-      namespace,
+      namespace: a.namespace || run.namespace,
       workflowExecution: a.execution,
       signalName: a.signalName,
       input: a.input,
@@ -202,78 +207,137 @@ export class Children {
       header: a.header,
       workflowTaskCompletedEventId: completedEventId,
     });
-    this.e.later(() => {
-      if (isClosed(run)) return;
-      try {
-        const target = this.e.findRun(namespace, a.execution);
-        this.e.signal(target, {
-          signalName: a.signalName,
-          input: a.input,
-          header: a.header,
-          identity: `workflow:${run.workflowId}`,
-        });
-        this.e.events.append(run, EventType.EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, {
-          initiatedEventId: initiated.eventId,
-          namespace,
-          workflowExecution: { workflowId: target.workflowId, runId: target.runId },
-          control: a.control,
-        });
-      } catch {
-        this.e.events.append(run, EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
-          cause: SignalExternalFailedCause.EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
-          workflowTaskCompletedEventId: completedEventId,
-          namespace,
-          workflowExecution: a.execution,
-          initiatedEventId: initiated.eventId,
-          control: a.control,
-        });
-      }
-      this.e.workflowTasks.schedule(run);
-    });
+    this.initiated(run, { kind: 'signal-external', initiatedEventId: initiated.eventId });
   }
 
   cancelExternal(run: Run, a: Msg, completedEventId: number): void {
-    const namespace = a.namespace || run.namespace;
-    const execution = { workflowId: a.workflowId, runId: a.runId };
     const initiated = this.e.events.append(
       run,
       EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
       {
-        namespace,
-        workflowExecution: execution,
+        namespace: a.namespace || run.namespace,
+        workflowExecution: { workflowId: a.workflowId, runId: a.runId },
         control: a.control,
         childWorkflowOnly: a.childWorkflowOnly,
         reason: a.reason,
         workflowTaskCompletedEventId: completedEventId,
       },
     );
+    this.initiated(run, { kind: 'cancel-external', initiatedEventId: initiated.eventId });
+  }
+
+  /**
+   * After a restart: the external requests storage holds as initiated and not delivered (transfer
+   * tasks) are delivered now, once each.
+   */
+  async resumeExternalRequests(): Promise<number> {
+    const records = (await this.e.storage.loadTasks()).filter(
+      (t) => t.kind === 'signal-external' || t.kind === 'cancel-external',
+    );
+    if (records.length === 0) return 0;
+    const byKey = new Map([...this.e.allRuns()].map((r) => [r.key, r]));
+    let resumed = 0;
+    for (const record of records) {
+      const run = byKey.get(record.runKey);
+      if (!run || isClosed(run) || run.externalRequests?.has(record.scheduledEventId)) continue;
+      this.initiated(run, {
+        kind: record.kind as ExternalRequest['kind'],
+        initiatedEventId: record.scheduledEventId,
+      });
+      resumed++;
+    }
+    return resumed;
+  }
+
+  /**
+   * A request initiated (its Initiated event in `run`'s history): pending until delivered, so it is
+   * stored with the run; delivered asynchronously, after the task that initiated it, as on the real
+   * server. The delivery and its outcome event are one commit.
+   */
+  private initiated(run: Run, request: ExternalRequest): void {
+    if (!run.externalRequests) run.externalRequests = new Map();
+    run.externalRequests.set(request.initiatedEventId, request);
+    this.e.persistence.touch(run);
     this.e.later(() => {
+      if (this.holdExternalRequests) return;
+      if (run.externalRequests?.get(request.initiatedEventId) !== request) return;
+      run.externalRequests.delete(request.initiatedEventId);
+      this.e.persistence.touch(run);
       if (isClosed(run)) return;
-      try {
-        const target = this.e.findRun(namespace, execution);
-        if (isClosed(target)) throw alreadyCompleted();
-        this.e.requestCancel(target, {
-          reason: a.reason,
-          identity: `workflow:${run.workflowId}`,
-          externalWorkflowExecution: { workflowId: run.workflowId, runId: run.runId },
-          externalInitiatedEventId: initiated.eventId,
-        });
-        this.e.events.append(run, EventType.EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
-          initiatedEventId: initiated.eventId,
-          namespace,
-          workflowExecution: { workflowId: target.workflowId, runId: target.runId },
-        });
-      } catch {
-        this.e.events.append(run, EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
-          cause: CancelExternalFailedCause.EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
-          workflowTaskCompletedEventId: completedEventId,
-          namespace,
-          workflowExecution: execution,
-          initiatedEventId: initiated.eventId,
-          control: a.control,
-        });
+      const initiated = this.e.events.read(run, request.initiatedEventId, request.initiatedEventId + 1)[0];
+      if (request.kind === 'signal-external') {
+        this.deliverSignal(
+          run,
+          request.initiatedEventId,
+          initiated.signalExternalWorkflowExecutionInitiatedEventAttributes as Msg,
+        );
+      } else {
+        this.deliverCancel(
+          run,
+          request.initiatedEventId,
+          initiated.requestCancelExternalWorkflowExecutionInitiatedEventAttributes as Msg,
+        );
       }
       this.e.workflowTasks.schedule(run);
     });
+  }
+
+  private deliverSignal(run: Run, initiatedEventId: number, a: Msg): void {
+    const namespace: string = a.namespace;
+    try {
+      const target = this.e.findRun(namespace, a.workflowExecution);
+      this.e.signal(target, {
+        signalName: a.signalName,
+        input: a.input,
+        header: a.header,
+        identity: `workflow:${run.workflowId}`,
+        // The target takes one signal per initiation, however often delivery is tried.
+        requestId: `${run.runId}:${initiatedEventId}`,
+      });
+      this.e.events.append(run, EventType.EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, {
+        initiatedEventId,
+        namespace,
+        workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+        control: a.control,
+      });
+    } catch {
+      this.e.events.append(run, EventType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
+        cause: SignalExternalFailedCause.EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
+        workflowTaskCompletedEventId: a.workflowTaskCompletedEventId,
+        namespace,
+        workflowExecution: a.workflowExecution,
+        initiatedEventId,
+        control: a.control,
+      });
+    }
+  }
+
+  private deliverCancel(run: Run, initiatedEventId: number, a: Msg): void {
+    const namespace: string = a.namespace;
+    const execution = a.workflowExecution;
+    try {
+      const target = this.e.findRun(namespace, execution);
+      if (isClosed(target)) throw alreadyCompleted();
+      this.e.requestCancel(target, {
+        reason: a.reason,
+        identity: `workflow:${run.workflowId}`,
+        externalWorkflowExecution: { workflowId: run.workflowId, runId: run.runId },
+        externalInitiatedEventId: initiatedEventId,
+      });
+      this.e.events.append(run, EventType.EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED, {
+        initiatedEventId,
+        namespace,
+        workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+      });
+    } catch {
+      this.e.events.append(run, EventType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, {
+        cause: CancelExternalFailedCause.EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
+        workflowTaskCompletedEventId: a.workflowTaskCompletedEventId,
+        namespace,
+        workflowExecution: execution,
+        initiatedEventId,
+        control: a.control,
+      });
+    }
   }
 }

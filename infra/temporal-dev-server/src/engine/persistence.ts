@@ -278,7 +278,7 @@ export function timerRecords(run: Run): TimerRecord[] {
   return timers.sort((x, y) => x.at - y.at);
 }
 
-/** Tasks of the run that wait in a task queue for a poller. */
+/** Tasks of the run that wait in a task queue for a poller, and its undelivered external requests. */
 export function taskRecords(run: Run): TaskRecord[] {
   if (isClosed(run)) return [];
   const tasks: TaskRecord[] = [];
@@ -291,6 +291,16 @@ export function taskRecords(run: Run): TaskRecord[] {
       queue: wft.sticky && run.stickyQueue ? run.stickyQueue : run.taskQueue,
       scheduledEventId: wft.scheduledEventId,
       attempt: wft.attempt,
+    });
+  }
+  for (const request of run.externalRequests?.values() ?? []) {
+    tasks.push({
+      runKey: run.key,
+      kind: request.kind,
+      namespace: run.namespace,
+      queue: '',
+      scheduledEventId: request.initiatedEventId,
+      attempt: 1,
     });
   }
   for (const a of run.activities.values()) {

@@ -100,6 +100,12 @@ export interface ChildState {
   parentClosePolicy: number;
 }
 
+/** A signal or cancellation to another workflow initiated by a run and not delivered yet. */
+export interface ExternalRequest {
+  kind: 'signal-external' | 'cancel-external';
+  initiatedEventId: number;
+}
+
 export interface Run {
   namespace: string;
   workflowId: string;
@@ -138,6 +144,11 @@ export interface Run {
   activities: Map<number, ActivityState>;
   timers: Map<string, { startedEventId: number; fireAt: number; handle: number }>;
   children: Map<number, ChildState>;
+  /**
+   * External signals and cancellations initiated and not delivered yet, by Initiated event id
+   * (stored as transfer tasks; absent until the run has one).
+   */
+  externalRequests?: Map<number, ExternalRequest>;
   queries: Map<string, PendingQuery>;
   updates: Map<string, UpdateState>;
   cancelRequested: boolean;

@@ -82,7 +82,12 @@ export interface TimerRecord {
 
 export interface TaskRecord {
   runKey: string;
-  kind: 'workflow' | 'activity';
+  /**
+   * `signal-external` / `cancel-external`: a transfer task (the real server's) — a signal or
+   * cancellation to another workflow, initiated (`scheduledEventId`: the Initiated event) and not
+   * yet delivered; `queue` is empty.
+   */
+  kind: 'workflow' | 'activity' | 'signal-external' | 'cancel-external';
   namespace: string;
   queue: string;
   scheduledEventId: number;
