@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Client, Connection, WorkflowUpdateStage } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { type DevServerHandle, start } from '../../infra/temporal-dev-server';
 import type { DynamicConfig } from '../../infra/temporal-dev-server/src/dynamic-config';
 import * as activities from './activities';
-import { DEV_SERVER_BIN } from './support';
+import { findFreePort } from '../../infra/net';
+import { DEV_SERVER_BIN, killServerProcess } from './support';
 import { increment } from './workflows';
 
 const { TaskQueueType, EventType } = temporal.api.enums.v1;
@@ -37,6 +37,27 @@ async function serverWith(dynamicConfig: Partial<DynamicConfig>, taskQueue: stri
       await server.stop();
     },
   };
+}
+
+/** The CLI (`server start-dev` with `args`), resolved once it listens. */
+function startCli(args: string[]): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [DEV_SERVER_BIN, 'server', 'start-dev', '--ip', '127.0.0.1', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const collect = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('listening on')) resolve(child);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    child.on('exit', (code, signal) => reject(new Error(`server exited with ${signal ?? code}: ${out}`)));
+  });
 }
 
 async function capabilitiesOf(client: Client): Promise<Capabilities> {
@@ -177,27 +198,37 @@ describe('dynamic config: defaults (the real server’s)', () => {
 });
 
 describe('dynamic config: every SDK-relevant key switched (CLI --dynamic-config-value)', () => {
-  let env: TestWorkflowEnvironment;
+  let serverProcess: ChildProcess;
+  let nativeConnection: NativeConnection;
+  let grpc: Connection;
+  let env: { client: Client; nativeConnection: NativeConnection };
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = 'dc-switched';
 
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: DEV_SERVER_BIN },
-        extraArgs: [
-          '--dynamic-config-value',
-          'frontend.enableCancelWorkerPollsOnShutdown=true',
-          '--dynamic-config-value',
-          'frontend.enableUpdateWorkflowExecutionAsyncAccepted=false',
-          '--dynamic-config-value',
-          'system.enableEagerWorkflowStart=false',
-        ],
-      },
-    });
+    // The CLI as @temporalio/testing starts it, with the SDK's own dynamic config values first.
+    const port = await findFreePort();
+    serverProcess = await startCli([
+      '--port',
+      String(port),
+      '--dynamic-config-value',
+      'frontend.enableServerVersionCheck=false',
+      '--dynamic-config-value',
+      'frontend.enableUpdateWorkflowExecution=true',
+      '--dynamic-config-value',
+      'frontend.enableCancelWorkerPollsOnShutdown=true',
+      '--dynamic-config-value',
+      'frontend.enableUpdateWorkflowExecutionAsyncAccepted=false',
+      '--dynamic-config-value',
+      'system.enableEagerWorkflowStart=false',
+    ]);
+    nativeConnection = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
+    // A plain gRPC client for the raw calls (errors with their details), as the testing env's.
+    grpc = await Connection.connect({ address: `127.0.0.1:${port}` });
+    env = { client: new Client({ connection: grpc }), nativeConnection };
     worker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('./workflows'),
       activities,
@@ -207,7 +238,9 @@ describe('dynamic config: every SDK-relevant key switched (CLI --dynamic-config-
   afterAll(async () => {
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     await running;
-    await env?.teardown();
+    await grpc?.close();
+    await nativeConnection?.close();
+    if (serverProcess) await killServerProcess(serverProcess);
   });
 
   it('reports the switched capabilities (the SDK’s own true for updates, from its argument list, kept)', async () => {
