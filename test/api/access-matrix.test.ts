@@ -171,9 +171,9 @@ const MATRIX: Row[] = [
   row('POST /api/subjects', 'registry',                         [400,                     400,                      403,                    400,      401], { body: {} }),
   // The registry is one for every office (a subject's `jurisdiction` is its own area, not an
   // office's): supervisors and the administrator see full identifiers (registry/disclosure.ts).
-  row('GET /api/subjects', 'registry',                          ['hidden',                ['sees', 'hidden', 'hidden'], 'sees',             'sees',   401]),
-  row('GET /api/subjects/{code}', 'registry',                   ['hidden',                ['sees', 'hidden', 'hidden'], 'sees',             'sees',   401]),
-  row('GET /api/subjects/{code}/credit-check', 'registry',      [200,                     200,                      'sees',                 'sees',   401], { query: { matter: '行政许可审查' } }),
+  row('GET /api/subjects', 'registry',                          ['hidden',                ['sees', 'hidden', 'hidden'], ['sees', 'sees', 'hidden'], 'sees',   401]),
+  row('GET /api/subjects/{code}', 'registry',                   ['hidden',                ['sees', 'hidden', 'hidden'], ['sees', 'sees', 'hidden'], 'sees',   401]),
+  row('GET /api/subjects/{code}/credit-check', 'registry',      [200,                     ['sees', 200, 200],       ['sees', 'sees', 'hidden'], 'sees', 401], { query: { matter: '行政许可审查' } }),
   row('GET /api/credit-checks', 'none',                         [200,                     200,                      200,                    200,      401], { query: { subject: PERSON } }),
   row('GET /api/credit-checks/{id}', 'none',                    [404,                     404,                      404,                    404,      401]),
   row('POST /api/list-entries', 'none',                         [403,                     400,                      403,                    403,      401], { body: {} }),
@@ -192,8 +192,8 @@ const MATRIX: Row[] = [
   row('POST /api/applied-measures/{id}/lift', 'none',           [400,                     400,                      400,                    403,      401], { body: {} }),
   row('POST /api/applied-measures/{id}/feedback', 'none',       [400,                     400,                      403,                    403,      401], { body: {} }),
   row('POST /api/records', 'registry',                          [403,                     400,                      403,                    403,      401], { body: {} }),
-  row('GET /api/records', 'registry',                           ['hidden',                ['sees', 'hidden', 'hidden'], 'sees',             'sees',   401], { query: {} }),
-  row('GET /api/records/{id}', 'registry',                      ['hidden',                ['sees', 'hidden', 'hidden'], 'sees',             'sees',   401]),
+  row('GET /api/records', 'registry',                           ['hidden',                ['sees', 'hidden', 'hidden'], ['sees', 'sees', 'hidden'], 'sees',   401], { query: {} }),
+  row('GET /api/records/{id}', 'registry',                      ['hidden',                ['sees', 'hidden', 'hidden'], ['sees', 'sees', 'hidden'], 'sees',   401]),
   // The file lists transitions and exits: no identifier in it to reveal or to hide.
   row('GET /api/records/{id}/events', 'registry',               ['hidden',                'hidden',                 'hidden',               'hidden', 401]),
   row('POST /api/records/{id}/transitions', 'registry',         [400,                     400,                      400,                    400,      401], { body: {} }),

@@ -45,7 +45,7 @@ export function commitmentActors(stack: ObjectionStack) {
     await http()
       .post('/api/subjects')
       .set(caseworker())
-      .send({ kind, code, name, jurisdiction: 'yexian' })
+      .send({ kind, code, name, jurisdiction: 'yexian-mz' })
       .expect(201);
     return { code, name };
   }

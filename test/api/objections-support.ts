@@ -101,7 +101,7 @@ export function actors(stack: ObjectionStack) {
         kind: 'other-organisation',
         code: subjectCode,
         name: `测试社会组织${n}号`,
-        jurisdiction: 'yexian',
+        jurisdiction: 'yexian-mz',
       })
       .expect(201);
     const res = await stack

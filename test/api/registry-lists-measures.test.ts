@@ -549,6 +549,40 @@ describe('credit registry API: lists, measures and 逢办必查 checks', () => {
       await expect(api.dataSource.query(`DELETE FROM credit_check`)).rejects.toThrow(/append-only/);
     });
 
+    it('masks a stored check again for a reader who may not see the number, and for another jurisdiction’s supervisor', async () => {
+      const masked = `${REP.slice(0, 6)}********${REP.slice(14)}`;
+      const bySupervisor = await http()
+        .get(`/api/subjects/${REP}/credit-check?matter=评先评优&caseRef=PX-2`)
+        .set(supervisor())
+        .expect(200);
+      expect(bySupervisor.body.subject.code).toBe(REP);
+      // The stored answer keeps the full number the supervisor was shown; a caseworker reading it does not get it.
+      const read = await http()
+        .get(`/api/credit-checks/${bySupervisor.body.id}`)
+        .set(caseworker())
+        .expect(200);
+      expect(read.body).toEqual({
+        ...bySupervisor.body,
+        subject: { ...bySupervisor.body.subject, code: masked },
+      });
+      const file = await http().get('/api/credit-checks?caseRef=PX-2').set(caseworker()).expect(200);
+      expect(file.body.items.map((c: { subject: { code: string } }) => c.subject.code)).toEqual([masked]);
+      expect(
+        (await http().get(`/api/credit-checks/${bySupervisor.body.id}`).set(supervisor()).expect(200)).body,
+      ).toEqual(bySupervisor.body);
+      // A supervisor of another jurisdiction is not shown this jurisdiction's people in full.
+      const elsewhere = () => api.auth(['supervisor'], { jurisdiction: 'xinzheng-mz' });
+      const checked = await http()
+        .get(`/api/subjects/${REP}/credit-check?matter=评先评优&caseRef=PX-3`)
+        .set(elsewhere())
+        .expect(200);
+      expect(checked.body.subject.code).toBe(masked);
+      expect(
+        (await http().get(`/api/credit-checks/${bySupervisor.body.id}`).set(elsewhere()).expect(200)).body
+          .subject.code,
+      ).toBe(masked);
+    });
+
     it('rejects a check without a matter, for a bad code or an unknown subject, storing nothing', async () => {
       const count = async () =>
         Number((await api.dataSource.query('SELECT count(*) AS n FROM credit_check'))[0].n);

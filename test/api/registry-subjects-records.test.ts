@@ -35,7 +35,7 @@ describe('credit registry API: subjects and records', () => {
         kind: 'other-organisation',
         code,
         name,
-        jurisdiction: 'yexian',
+        jurisdiction: 'yexian-mz',
         persons: [
           { role: 'legal-representative', code: REP, name: '王五' },
           { role: 'principal', code: PRINCIPAL, name: '赵六' },

@@ -66,7 +66,7 @@ describe('supervision board end to end', () => {
         kind: 'other-organisation',
         code: subjectCode,
         name: '叶县督查测试养老院',
-        jurisdiction: 'yexian',
+        jurisdiction: 'yexian-mz',
       })
       .expect(201);
     const { case: commitment } = await cm.create('deferred-materials', { subjectCode });

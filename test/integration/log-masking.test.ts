@@ -85,7 +85,7 @@ describe('personal data in log lines', () => {
     await http()
       .post('/api/subjects')
       .set(a.caseworker())
-      .send({ kind: 'natural-person', code: ID_NUMBER, name: '李四', jurisdiction: 'yexian' })
+      .send({ kind: 'natural-person', code: ID_NUMBER, name: '李四', jurisdiction: 'yexian-mz' })
       .expect(201);
     await http().get(`/api/subjects/${ID_NUMBER}`).set(a.supervisor()).expect(200);
     await http().get(`/api/subjects?name=${PHONE}`).set(a.supervisor()).expect(200);

@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { CreditRecord, CreditSubject } from '../../../infra/database/entities/registry';
+import { departmentByName } from '../../../workflows/reference/directory';
 import { maskResidentId } from '../../../workflows/registry/identifiers';
 import type { RecordAction } from '../../../workflows/registry/record-lifecycle';
 import type { Principal, Role } from '../auth/roles';
@@ -7,19 +8,48 @@ import { ApiError } from '../common/errors';
 
 /**
  * Who sees full 居民身份证号码 (organisations' credit codes are public and never masked):
- * - supervisor (负责人/信用办) and admin: always — they answer for the whole jurisdiction;
+ * - admin: always;
+ * - supervisor (负责人/信用办): within the jurisdiction it answers for — on records of its
+ *   jurisdiction's departments, and on subjects registered in its jurisdiction or holding a record
+ *   of one of its departments; another jurisdiction's subjects are masked like anyone's;
  * - provider: on records of its own department, and on subjects its department holds a record
  *   on (it registered that person and must be able to verify the identity: 谁认定、谁负责);
  * - caseworker: masked (110105********1234). The applicant's file holds the number; the
  *   registry does not hand it back to every office that checks a subject;
  * - the public view: always masked.
  */
-export function seesAllIdentifiers(principal: Principal): boolean {
-  return principal.roles.includes('supervisor') || principal.roles.includes('admin');
+const isAdmin = (principal: Principal) => principal.roles.includes('admin');
+
+/** Whether `department` (a directory name) belongs to the supervisor's jurisdiction. */
+function supervisesDepartment(principal: Principal, department: string): boolean {
+  return (
+    principal.roles.includes('supervisor') &&
+    principal.jurisdiction !== undefined &&
+    departmentByName(department)?.jurisdiction.code === principal.jurisdiction
+  );
 }
 
-export function revealsFor(principal: Principal, departmentsHoldingRecords: readonly string[]): boolean {
-  if (seesAllIdentifiers(principal)) return true;
+/** Full numbers on what rests on a record (the record, its list entries' exits). */
+export function revealsOnRecord(principal: Principal, record: Pick<CreditRecord, 'department'>): boolean {
+  return (
+    isAdmin(principal) ||
+    supervisesDepartment(principal, record.department) ||
+    isRecordProvider(principal, record)
+  );
+}
+
+/** Full numbers of a subject (its own code and its persons'), given the departments holding records on it. */
+export function revealsFor(
+  principal: Principal,
+  departmentsHoldingRecords: readonly string[],
+  subjectJurisdiction?: string | null,
+): boolean {
+  if (isAdmin(principal)) return true;
+  if (principal.roles.includes('supervisor')) {
+    if (subjectJurisdiction && principal.jurisdiction && subjectJurisdiction === principal.jurisdiction)
+      return true;
+    if (departmentsHoldingRecords.some((d) => supervisesDepartment(principal, d))) return true;
+  }
   return (
     principal.roles.includes('provider') &&
     principal.department !== undefined &&

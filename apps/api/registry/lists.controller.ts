@@ -23,7 +23,7 @@ import type { Registry } from '../../../activities/registry';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
 import { ApiBodyExample } from '../common/openapi';
-import { requireDepartment, seesAllIdentifiers } from './disclosure';
+import { requireDepartment, revealsOnRecord } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
 import { AddListEntryDto, ListExitQueryDto, ReasonDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
@@ -104,13 +104,7 @@ export class ListsController {
   async exits(@Query() query: ListExitQueryDto, @CurrentPrincipal() principal: Principal) {
     const rows = await this.registry.listExits.list(query);
     return {
-      items: rows.map((row) =>
-        listExitView(
-          row,
-          seesAllIdentifiers(principal) ||
-            (principal.roles.includes('provider') && principal.department === row.entry.department),
-        ),
-      ),
+      items: rows.map((row) => listExitView(row, revealsOnRecord(principal, row.entry))),
     };
   }
 

@@ -28,7 +28,7 @@ import type { Registry } from '../../../activities/registry';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
 import { ApiBodyExample } from '../common/openapi';
-import { isRecordProvider, recordActionScope, requireDepartment, seesAllIdentifiers } from './disclosure';
+import { recordActionScope, requireDepartment, revealsOnRecord } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
 import { RecordQueryDto, RecordTransitionDto, RegisterRecordDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
@@ -91,7 +91,7 @@ export class RecordsController {
     const rows = await this.registry.records.list({ ...query, subjectCode: query.subject });
     return {
       items: rows.map(({ record, subject }) =>
-        recordView(record, subject, seesAllIdentifiers(principal) || isRecordProvider(principal, record)),
+        recordView(record, subject, revealsOnRecord(principal, record)),
       ),
     };
   }
@@ -102,7 +102,7 @@ export class RecordsController {
   @ApiNotFoundResponse({ description: 'RECORD_NOT_FOUND' })
   async get(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal) {
     const { record, subject } = await this.registry.records.get(id);
-    return recordView(record, subject, seesAllIdentifiers(principal) || isRecordProvider(principal, record));
+    return recordView(record, subject, revealsOnRecord(principal, record));
   }
 
   @Get(':id/events')
@@ -117,7 +117,7 @@ export class RecordsController {
   @ApiNotFoundResponse({ description: 'RECORD_NOT_FOUND' })
   async events(@Param('id', uuid) id: string, @CurrentPrincipal() principal: Principal) {
     const { record } = await this.registry.records.get(id);
-    const reveal = seesAllIdentifiers(principal) || isRecordProvider(principal, record);
+    const reveal = revealsOnRecord(principal, record);
     const items = (await this.registry.records.events(id)).map(recordEventView);
     const exits = await this.registry.listExits.ofRecord(id);
     return { items, listExits: exits.map((row) => listExitView(row, reveal)) };
@@ -166,7 +166,7 @@ export class RecordsController {
     const { subject } = await this.registry.records.get(record.id);
     return {
       changed,
-      ...recordView(record, subject, seesAllIdentifiers(principal) || isRecordProvider(principal, record)),
+      ...recordView(record, subject, revealsOnRecord(principal, record)),
     };
   }
 }

@@ -13,6 +13,8 @@ import type { Response } from 'express';
 import type { Registry } from '../../../activities/registry';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
+import { DIRECTORY, jurisdictionByCode } from '../../../workflows/reference/directory';
+import { badRequest } from '../common/errors';
 import { ApiBodyExample } from '../common/openapi';
 import { revealsFor } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
@@ -42,13 +44,14 @@ export class SubjectsController {
     kind: 'other-organisation',
     code: '52410422MJ0000011U',
     name: '叶县某养老服务中心',
-    jurisdiction: 'yexian',
+    jurisdiction: 'yexian-mz',
     persons: [{ role: 'legal-representative', code: '11010519491231002X', name: '王五' }],
   })
   @ApiCreatedResponse({ description: 'Registered' })
   @ApiOkResponse({ description: 'Already registered (same code and name)' })
   @ApiBadRequestResponse({
-    description: 'SUBJECT_CODE_INVALID, VALIDATION_FAILED, SUBJECT_PERSONS_NOT_ALLOWED',
+    description:
+      'SUBJECT_CODE_INVALID, VALIDATION_FAILED, SUBJECT_PERSONS_NOT_ALLOWED, SUBJECT_JURISDICTION_UNKNOWN (the valid codes listed)',
   })
   @ApiConflictResponse({ description: 'SUBJECT_CODE_TAKEN: the code is registered under another name' })
   async register(
@@ -56,9 +59,23 @@ export class SubjectsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { view, created } = await this.registry.subjects.register({ ...body, actor: principal.sub });
+    // The subject's jurisdiction decides which supervisors see its people's full numbers: a
+    // directory code, the registering office's own when not given.
+    const jurisdiction = body.jurisdiction ?? principal.jurisdiction;
+    if (jurisdiction !== undefined && !jurisdictionByCode(jurisdiction)) {
+      throw badRequest(
+        'SUBJECT_JURISDICTION_UNKNOWN',
+        `未知的辖区代码“${jurisdiction}”；可用的辖区：${DIRECTORY.map((j) => `${j.code}（${j.name}）`).join('、')}。`,
+        { jurisdictions: DIRECTORY.map((j) => j.code) },
+      );
+    }
+    const { view, created } = await this.registry.subjects.register({
+      ...body,
+      ...(jurisdiction === undefined ? {} : { jurisdiction }),
+      actor: principal.sub,
+    });
     if (!created) res.status(200);
-    return { created, ...subjectView(view, await this.reveal(principal, view.subject.id)) };
+    return { created, ...subjectView(view, await this.reveal(principal, view.subject)) };
   }
 
   @Get()
@@ -67,7 +84,7 @@ export class SubjectsController {
   async list(@Query() query: SubjectQueryDto, @CurrentPrincipal() principal: Principal) {
     const subjects = await this.registry.subjects.list(query);
     const items = [];
-    for (const s of subjects) items.push(subjectSummary(s, await this.reveal(principal, s.id)));
+    for (const s of subjects) items.push(subjectSummary(s, await this.reveal(principal, s)));
     return { items };
   }
 
@@ -78,10 +95,17 @@ export class SubjectsController {
   @ApiNotFoundResponse({ description: 'SUBJECT_NOT_FOUND' })
   async get(@Param('code') code: string, @CurrentPrincipal() principal: Principal) {
     const view = await this.registry.subjects.getByCode(code);
-    return subjectView(view, await this.reveal(principal, view.subject.id));
+    return subjectView(view, await this.reveal(principal, view.subject));
   }
 
-  private async reveal(principal: Principal, subjectId: string): Promise<boolean> {
-    return revealsFor(principal, await this.registry.records.departmentsHolding(subjectId));
+  private async reveal(
+    principal: Principal,
+    subject: { id: string; jurisdiction: string | null },
+  ): Promise<boolean> {
+    return revealsFor(
+      principal,
+      await this.registry.records.departmentsHolding(subject.id),
+      subject.jurisdiction,
+    );
   }
 }
