@@ -20,7 +20,7 @@ import { dataSourceOptions } from '../infra/database/data-source';
 import { startComponents, type Components } from '../test/support/components';
 import { pool } from '../test/support/fault-client';
 import { ROOT } from '../test/support/launched-service';
-import { addWorkingDays, shanghaiDate, type CalendarData } from '../workflows/calendar';
+import { addWorkingDays, endOfShanghaiDay, shanghaiDate, type CalendarData } from '../workflows/calendar';
 import { objectionWorkflowId, type ObjectionStart } from '../workflows/objection/types';
 import {
   arg,
@@ -117,11 +117,14 @@ async function startNode(
   };
 }
 
-/** The day (Beijing date) whose receipt makes `workingDays` fall due at `due`. */
+/** The latest working day (Beijing date) whose receipt makes `workingDays` fall due at `due`. */
 function receiptDayFor(due: string, workingDays: number, calendar: CalendarData): string {
   for (let back = 1; back < 60; back++) {
     const day = shanghaiDate(new Date(Date.parse(due) - back * 86_400_000).toISOString());
-    if (addWorkingDays(`${day}T09:00:00+08:00`, workingDays, calendar).due === due) return day;
+    const dayBefore = shanghaiDate(new Date(Date.parse(due) - (back + 1) * 86_400_000).toISOString());
+    // A working day (the office receives at its window): the first working day after the day before.
+    const working = addWorkingDays(`${dayBefore}T09:00:00+08:00`, 1, calendar).due === endOfShanghaiDay(day);
+    if (working && addWorkingDays(`${day}T09:00:00+08:00`, workingDays, calendar).due === due) return day;
   }
   throw new Error(`no receipt day makes ${workingDays} working days end at ${due}`);
 }

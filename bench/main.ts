@@ -14,6 +14,7 @@ import {
   type BenchOutcome,
   type Line,
 } from './harness';
+import { runPeer } from './peer';
 import { runSupervision } from './supervision';
 
 /**
@@ -30,7 +31,7 @@ import { runSupervision } from './supervision';
  * `bench/results/<name>-<date>.json` and `.md` with the machine, Node and the git commit.
  */
 
-const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation'] as const;
+const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 /** The engine benchmark as it was, in its own process; its JSON is taken into the harness's lines. */
@@ -94,6 +95,7 @@ const RUNNERS: Record<Benchmark, (options: { quick: boolean }) => Promise<BenchO
   api: runApi,
   supervision: runSupervision,
   escalation: runEscalation,
+  peer: runPeer,
 };
 
 async function main(): Promise<void> {

@@ -9,14 +9,12 @@ import { pageOf } from '../cases/case-listing';
 import { scopeCondition, scopeOf } from '../cases/case-scope';
 import {
   AGEING_BUCKETS,
-  ageInWorkingDays,
   bucketOf,
+  byDepartmentName,
   closedByDepartment,
-  countsByProcedureDepartmentStatus,
   dueAfter,
   ESCALATION_NAMES,
-  workingDaysLeft,
-  workingDaysOver,
+  type StatusCount,
   yearsOf,
 } from '../../../activities/supervision/supervision-figures';
 import type {
@@ -26,6 +24,7 @@ import type {
   DueSoonQuery,
   PeriodQuery,
 } from './supervision.schemas';
+import { caseWorkingDays, spanOf, WorkingDayCounter } from './working-day-counter';
 
 /** The index's departments matched against the caller's scope (see case-scope.ts). */
 const SCOPE_COLUMNS = {
@@ -105,13 +104,24 @@ export class SupervisionService {
     return qb.andWhere('c.closed_at IS NULL');
   }
 
-  private calendarFor(rows: CaseIndexRow[], at: string, extra: string[] = []): Promise<CalendarData> {
-    const years = yearsOf([
+  /**
+   * The calendar in force over the instants (the years from the earliest to the year after the
+   * last), and a counter of working days among them.
+   */
+  private async calendarOver(
+    instants: (Date | string | null)[],
+  ): Promise<{ calendar: CalendarData; days: WorkingDayCounter }> {
+    const span = spanOf(instants);
+    const calendar = await this.calendars.calendarFor(yearsOf(span));
+    return { calendar, days: WorkingDayCounter.on(calendar, span) };
+  }
+
+  /** The calendar and working days of the rows' instants and `at` (what item() counts). */
+  private listCalendar(rows: CaseIndexRow[], at: string) {
+    return this.calendarOver([
       at,
-      ...extra,
       ...rows.flatMap((r) => [r.receivedAt, r.closedAt, r.stepDueAt, r.caseDueAt]),
     ]);
-    return this.calendars.calendarFor(years);
   }
 
   /** The case list's filters beyond the board's: overdue, due within N working days of `at`. */
@@ -134,7 +144,8 @@ export class SupervisionService {
       .addOrderBy('c.case_id', 'ASC');
   }
 
-  private item(row: CaseIndexRow, at: string, calendar: CalendarData): BoardCase {
+  private item(row: CaseIndexRow, at: string, days: WorkingDayCounter): BoardCase {
+    const figures = caseWorkingDays(row, at, days);
     return {
       procedure: row.procedure,
       procedureName: PROCEDURE_NAMES[row.procedure] ?? row.procedure,
@@ -152,12 +163,12 @@ export class SupervisionService {
       stepDueAt: row.stepDueAt?.toISOString() ?? null,
       caseDueAt: row.caseDueAt?.toISOString() ?? null,
       overdue: row.overdue && !row.closedAt,
-      workingDaysOver: workingDaysOver(row, at, calendar),
-      workingDaysLeft: workingDaysLeft(row, at, calendar),
+      workingDaysOver: figures.workingDaysOver,
+      workingDaysLeft: figures.workingDaysLeft,
       escalationLevel: row.escalationLevel,
       receivedAt: row.receivedAt.toISOString(),
       closedAt: row.closedAt?.toISOString() ?? null,
-      ageWorkingDays: ageInWorkingDays(row, at, calendar),
+      ageWorkingDays: figures.ageWorkingDays,
       metLimit: row.metLimit,
       closedSteps: row.closedSteps,
       revision: row.revision,
@@ -166,14 +177,63 @@ export class SupervisionService {
 
   // ------------------------------------------------------------------ figures
 
-  /** Counts by procedure × department × status (a case counts for each department it involves). */
+  /**
+   * Counts by procedure × department × status: a case counts once for each department it
+   * involves (only for `department` when the count is narrowed to one). Counted in SQL, in the
+   * order of countsByProcedureDepartmentStatus (activities/supervision/supervision-figures).
+   */
   async counts(principal: Principal, query: BoardQuery) {
-    const rows = await this.filtered(principal, query).getMany();
-    const sorted = countsByProcedureDepartmentStatus(rows, query.department);
+    // One pass in SQL: the cases grouped by what the counts need of them (a few thousand groups
+    // at most for 100k cases), each group then counted for every department it involves.
+    const groups = await this.filtered(principal, query)
+      .select('c.procedure', 'procedure')
+      .addSelect('c.status', 'status')
+      .addSelect('MIN(c.status_name)', 'statusName')
+      .addSelect('c.departments', 'departments')
+      .addSelect('c.closed_at IS NULL', 'open')
+      .addSelect('COUNT(*)::int', 'count')
+      .groupBy('c.procedure')
+      .addGroupBy('c.status')
+      .addGroupBy('c.departments')
+      .addGroupBy('c.closed_at IS NULL')
+      .getRawMany<{
+        procedure: string;
+        status: string;
+        statusName: string;
+        departments: string[];
+        open: boolean;
+        count: number;
+      }>();
+    let total = 0;
+    let open = 0;
+    const cells = new Map<string, StatusCount>();
+    for (const g of groups) {
+      total += g.count;
+      if (g.open) open += g.count;
+      for (const department of query.department ? [query.department] : g.departments) {
+        const key = JSON.stringify([g.procedure, department, g.status]);
+        const cell = cells.get(key) ?? { ...g, department, count: 0 };
+        cell.count += g.count;
+        cells.set(key, cell);
+      }
+    }
+    const sorted = [...cells.values()].sort(
+      (a, b) =>
+        a.procedure.localeCompare(b.procedure) ||
+        byDepartmentName(a.department, b.department) ||
+        a.status.localeCompare(b.status),
+    );
     return {
-      total: rows.length,
-      open: rows.filter((r) => !r.closedAt).length,
-      counts: sorted.map((c) => ({ ...c, procedureName: PROCEDURE_NAMES[c.procedure] ?? c.procedure })),
+      total,
+      open,
+      counts: sorted.map((c) => ({
+        procedure: c.procedure,
+        department: c.department,
+        status: c.status,
+        statusName: c.statusName,
+        count: c.count,
+        procedureName: PROCEDURE_NAMES[c.procedure] ?? c.procedure,
+      })),
     };
   }
 
@@ -181,9 +241,9 @@ export class SupervisionService {
   async overdue(principal: Principal, query: BoardQuery) {
     const at = query.at ?? new Date().toISOString();
     const rows = await this.open(this.filtered(principal, query)).andWhere('c.overdue').getMany();
-    const calendar = await this.calendarFor(rows, at);
+    const { days } = await this.listCalendar(rows, at);
     const items = rows
-      .map((r) => this.item(r, at, calendar))
+      .map((r) => this.item(r, at, days))
       .sort(
         (a, b) => (b.workingDaysOver ?? 0) - (a.workingDaysOver ?? 0) || a.caseNo.localeCompare(b.caseNo),
       );
@@ -195,26 +255,29 @@ export class SupervisionService {
     const at = query.at ?? new Date().toISOString();
     const qb = await this.listed(principal, { ...query, dueWithin: query.dueWithin }, at);
     const rows = await qb.getMany();
-    const calendar = await this.calendarFor(rows, at);
+    const { calendar, days } = await this.listCalendar(rows, at);
     return {
       at,
       dueWithin: query.dueWithin,
       until: dueAfter(at, query.dueWithin, calendar),
       total: rows.length,
-      items: rows.map((r) => this.item(r, at, calendar)),
+      items: rows.map((r) => this.item(r, at, days)),
     };
   }
 
   /** Open cases by working days since receipt, in buckets, overall and per procedure. */
   async ageing(principal: Principal, query: BoardQuery) {
     const at = query.at ?? new Date().toISOString();
-    const rows = await this.open(this.filtered(principal, query)).getMany();
-    const calendar = await this.calendarFor(rows, at);
+    const rows = await this.open(this.filtered(principal, query))
+      .select('c.procedure', 'procedure')
+      .addSelect('c.received_at', 'receivedAt')
+      .getRawMany<{ procedure: string; receivedAt: Date }>();
+    const { days } = await this.calendarOver([at, ...rows.map((r) => r.receivedAt)]);
     const empty = () => Object.fromEntries(AGEING_BUCKETS.map((b) => [b.key, 0])) as Record<string, number>;
     const all = empty();
     const perProcedure = new Map<string, Record<string, number>>();
     for (const row of rows) {
-      const bucket = bucketOf(ageInWorkingDays(row, at, calendar));
+      const bucket = bucketOf(days.between(row.receivedAt, at));
       all[bucket]++;
       const p = perProcedure.get(row.procedure) ?? empty();
       p[bucket]++;
@@ -277,10 +340,12 @@ export class SupervisionService {
         from: `${query.from}T00:00:00+08:00`,
         toNext: new Date(Date.parse(`${query.to}T00:00:00+08:00`) + 86_400_000).toISOString(),
       })
-      .getMany();
-    const calendar = await this.calendars.calendarFor(
-      yearsOf(rows.flatMap((r) => [r.receivedAt, r.closedAt])),
-    );
+      .select('c.departments', 'departments')
+      .addSelect('c.received_at', 'receivedAt')
+      .addSelect('c.closed_at', 'closedAt')
+      .addSelect('c.met_limit', 'metLimit')
+      .getRawMany<Pick<CaseIndexRow, 'departments' | 'receivedAt' | 'closedAt' | 'metLimit'>>();
+    const { calendar } = await this.calendarOver(rows.flatMap((r) => [r.receivedAt, r.closedAt]));
     return {
       from: query.from,
       to: query.to,
@@ -294,8 +359,8 @@ export class SupervisionService {
     const at = query.at ?? new Date().toISOString();
     const qb = await this.listed(principal, query, at);
     const page = await pageOf(qb, query, (row) => row);
-    const calendar = await this.calendarFor(page.items, at);
-    return { ...page, at, items: page.items.map((r) => this.item(r, at, calendar)) };
+    const { days } = await this.listCalendar(page.items, at);
+    return { ...page, at, items: page.items.map((r) => this.item(r, at, days)) };
   }
 
   /** Every case of the list (for an export), at most EXPORT_MAX_ROWS. */
@@ -303,11 +368,11 @@ export class SupervisionService {
     const at = query.at ?? new Date().toISOString();
     const qb = await this.listed(principal, query, at);
     const rows = await qb.take(EXPORT_MAX_ROWS + 1).getMany();
-    const calendar = await this.calendarFor(rows, at);
+    const { days } = await this.listCalendar(rows, at);
     return {
       at,
       truncated: rows.length > EXPORT_MAX_ROWS,
-      items: rows.slice(0, EXPORT_MAX_ROWS).map((r) => this.item(r, at, calendar)),
+      items: rows.slice(0, EXPORT_MAX_ROWS).map((r) => this.item(r, at, days)),
     };
   }
 }

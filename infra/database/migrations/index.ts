@@ -14,6 +14,7 @@ import { AuditChain1763857100000 } from './1763857100000-audit-chain';
 import { CaseIndex1763857200000 } from './1763857200000-case-index';
 import { IdempotentAction1763857300000 } from './1763857300000-idempotent-action';
 import { QuarterlyReport1763857500000 } from './1763857500000-quarterly-report';
+import { SupervisionIndexes1763857600000 } from './1763857600000-supervision-indexes';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   CaseIndex1763857200000,
   IdempotentAction1763857300000,
   QuarterlyReport1763857500000,
+  SupervisionIndexes1763857600000,
 ];
