@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import type { Client } from 'pg';
 import { startComponents, type Components } from '../test/support/components';
 import { day, pool, settle } from '../test/support/fault-client';
 import {
@@ -9,6 +10,7 @@ import {
   type LatencySummary,
   type Line,
 } from './harness';
+import { cpuSeconds, postgresCpuSeconds } from './peer-proc';
 
 /**
  * `npm run bench -- api`: the HTTP API on the service as a deployment runs it (PostgreSQL, the
@@ -17,6 +19,9 @@ import {
  * objection create (the case row and its workflow start; each on a credit record of its own,
  * made beforehand through the API), the forward action (a workflow update) on those cases, and
  * the case detail GET. Latency per response into an HDR histogram; requests/s over the phase.
+ * Each phase starts on a quiet stack (the previous phase's workflows done) and is charged, per
+ * request, with the CPU each component spent until the work it started was done: what a request
+ * costs the machine, beyond what its answer waited for.
  */
 
 const SUBJECT = '52410422MJ0000012Y';
@@ -31,6 +36,50 @@ interface Phase {
   statuses: Record<string, number>;
   requestsPerSecond: number;
   latencyMs: LatencySummary;
+  /** From the phase's last answer until the work it started in the background was done, ms. */
+  drainMs: number;
+  /** CPU per request from the phase's start until its background work was done, by component, ms. */
+  cpuMsPerRequest: CpuByComponent;
+}
+
+type CpuByComponent = { api: number; worker: number; devServer: number; postgres: number };
+
+function cpuOfComponents(c: Components): CpuByComponent {
+  return {
+    api: cpuSeconds(c.api.pid()),
+    worker: cpuSeconds(c.worker.pid()),
+    devServer: cpuSeconds(c.devServerPid()),
+    postgres: postgresCpuSeconds(c.postmasterPid()),
+  };
+}
+
+/**
+ * Waits until the work the requests started has been done: the workflows' publications to the
+ * read model, their notices and deadlines no longer change for 2 s. A phase starts on a quiet
+ * stack, so it is not charged with the previous phase's backlog. Returns when the last change was.
+ */
+async function quiet(db: Client): Promise<number> {
+  const fingerprint = async () =>
+    JSON.stringify(
+      (
+        await db.query(
+          `SELECT (SELECT coalesce(sum(revision), 0) FROM case_index) AS revisions,
+                  (SELECT count(*) FROM notification) AS notices,
+                  (SELECT count(*) FROM open_deadline) AS deadlines`,
+        )
+      ).rows[0],
+    );
+  let last = await fingerprint();
+  let changedAt = Date.now();
+  while (Date.now() - changedAt < 2000) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await fingerprint();
+    if (now !== last) {
+      last = now;
+      changedAt = Date.now();
+    }
+  }
+  return changedAt;
 }
 
 interface Planned {
@@ -44,14 +93,18 @@ interface Planned {
 /** Sends every planned request once, `clients` at a time; the 2xx answers' bodies by index. */
 async function load(
   c: Components,
+  db: Client,
   operation: Phase['operation'],
   clients: number,
   planned: Planned[],
 ): Promise<{ phase: Phase; bodies: string[] }> {
+  await quiet(db);
+  const cpuBefore = cpuOfComponents(c);
   const histogram = latencyHistogram();
   const statuses: Record<string, number> = {};
   const bodies: string[] = new Array<string>(planned.length);
   let next = 0;
+  const started = performance.now();
   const instance = autocannon({
     url: c.baseUrl,
     connections: clients,
@@ -84,19 +137,34 @@ async function load(
   });
   instance.on('response', (_client, _status, _bytes, ms) => recordMs(histogram, ms));
   const result = await instance;
+  const answered = Date.now();
+  // autocannon's own `duration` is in whole seconds: too coarse for a phase of a few seconds.
+  const seconds = (performance.now() - started) / 1000;
   if (result.errors || result.timeouts)
     statuses.error = (statuses.error ?? 0) + result.errors + result.timeouts;
+  const drainMs = Math.max(0, (await quiet(db)) - answered);
+  const cpuAfter = cpuOfComponents(c);
+  const perRequest = (k: keyof CpuByComponent) =>
+    Math.round(((cpuAfter[k] - cpuBefore[k]) * 1000 * 10) / planned.length) / 10;
   const phase: Phase = {
     operation,
     clients,
     requests: planned.length,
     statuses,
-    requestsPerSecond: Math.round((histogram.totalCount / result.duration) * 10) / 10,
+    requestsPerSecond: Math.round((histogram.totalCount / seconds) * 10) / 10,
     latencyMs: summarise(histogram),
+    drainMs,
+    cpuMsPerRequest: {
+      api: perRequest('api'),
+      worker: perRequest('worker'),
+      devServer: perRequest('devServer'),
+      postgres: perRequest('postgres'),
+    },
   };
   console.log(
     `api ${operation} × ${clients}: ${phase.requestsPerSecond} req/s, p50/p95/p99 ` +
-      `${phase.latencyMs.p50} / ${phase.latencyMs.p95} / ${phase.latencyMs.p99} ms, statuses ${JSON.stringify(statuses)}`,
+      `${phase.latencyMs.p50} / ${phase.latencyMs.p95} / ${phase.latencyMs.p99} ms, statuses ${JSON.stringify(statuses)}, ` +
+      `drained ${phase.drainMs} ms after, CPU ms per request ${JSON.stringify(phase.cpuMsPerRequest)}`,
   );
   return { phase, bodies };
 }
@@ -157,6 +225,7 @@ export async function runApi(options: { quick: boolean }): Promise<BenchOutcome>
   const warmUp = options.quick ? 5 : 50;
   console.log('api: starting PostgreSQL, the dev server, the worker and the API …');
   const c = await startComponents();
+  const db = await c.connect();
   try {
     const subject = await settle(c.baseUrl, c.tokens.provider, 'POST', '/api/subjects', {
       kind: 'other-organisation',
@@ -177,14 +246,14 @@ export async function runApi(options: { quick: boolean }): Promise<BenchOutcome>
         body: objectionBody(recordId, from + j),
         key: `bench-objection-${from + j}`,
       }));
-    await load(c, 'create', 5, createPlan(0, warmUp));
+    await load(c, db, 'create', 5, createPlan(0, warmUp));
 
     const phases: Phase[] = [];
     const cases: string[][] = [];
     let used = warmUp;
     for (const clients of CONCURRENCY) {
       const { phase, bodies } = await profiledIf(clients === 10, c, () =>
-        load(c, 'create', clients, createPlan(used, perPhase(clients))),
+        load(c, db, 'create', clients, createPlan(used, perPhase(clients))),
       );
       used += perPhase(clients);
       phases.push(phase);
@@ -198,7 +267,7 @@ export async function runApi(options: { quick: boolean }): Promise<BenchOutcome>
         body: {},
         key: `bench-forward-${id}`,
       }));
-      phases.push((await load(c, 'forward', clients, plan)).phase);
+      phases.push((await load(c, db, 'forward', clients, plan)).phase);
     }
     const every = cases.flat();
     for (const clients of CONCURRENCY) {
@@ -207,7 +276,7 @@ export async function runApi(options: { quick: boolean }): Promise<BenchOutcome>
         path: `/api/objections/${every[i % every.length]}`,
         token: c.tokens.caseworker,
       }));
-      phases.push((await load(c, 'detail', clients, plan)).phase);
+      phases.push((await load(c, db, 'detail', clients, plan)).phase);
     }
 
     const names = {
@@ -215,6 +284,18 @@ export async function runApi(options: { quick: boolean }): Promise<BenchOutcome>
       forward: 'forward (workflow update)',
       detail: 'case detail GET',
     };
+    const cpuLines: Line[] = phases
+      .filter((p) => p.operation !== 'detail')
+      .map((p) => {
+        const cpu = p.cpuMsPerRequest;
+        const sum = Math.round((cpu.api + cpu.worker + cpu.devServer + cpu.postgres) * 10) / 10;
+        return {
+          measure: `${names[p.operation]}, ${p.clients} concurrent: CPU per request until its workflow work is done (API / worker / dev server / PostgreSQL = sum); background drained after the last answer`,
+          figure: `${cpu.api} / ${cpu.worker} / ${cpu.devServer} / ${cpu.postgres} = ${sum} ms; ${Math.round(p.drainMs / 100) / 10} s`,
+          target: '',
+          met: null,
+        };
+      });
     const lines: Line[] = phases.map((p) => {
       const failed =
         p.requests - Object.entries(p.statuses).reduce((n, [s, k]) => (Number(s) < 300 ? n + k : n), 0);
@@ -229,10 +310,11 @@ export async function runApi(options: { quick: boolean }): Promise<BenchOutcome>
     return {
       name: 'api',
       quick: options.quick,
-      lines,
+      lines: [...lines, ...cpuLines],
       details: { concurrency: CONCURRENCY, warmUp, phases },
     };
   } finally {
+    await db.end().catch(() => undefined);
     await c.stop();
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runApi } from './api';
 import { runEscalation } from './escalation';
@@ -26,7 +26,9 @@ import { runSupervision } from './supervision';
  *   `--cases N`);
  * - `escalation`: punctuality of reminders and overdue escalations of a wave of cases due at one
  *   instant (bench/escalation.ts, `--cases N --reminders N --lead S --profile`);
- * - `all`: the three in a row, then one summary table.
+ * - `peer`: the engine benchmark's workflow on the dev server + SDK and on DBOS Transact, side by
+ *   side on one PostgreSQL (bench/peer.ts);
+ * - `all`: every one in a row, then one summary table (also `bench/results/all-<date>.md`).
  * `--quick` makes a short smoke run (fewer requests, workflows and cases). Each writes
  * `bench/results/<name>-<date>.json` and `.md` with the machine, Node and the git commit.
  */
@@ -117,18 +119,18 @@ async function main(): Promise<void> {
   }
   if (name === 'all') {
     const names = new Map(summary.map((s) => [s.line, s.name]));
-    console.log(
-      [
-        '# summary',
-        '',
-        machineLine({ ...machineAtStart(), loadavgEnd: undefined }),
-        '',
-        ...markdownTable(
-          summary.map((s) => s.line),
-          (l) => names.get(l)!,
-        ),
-      ].join('\n'),
-    );
+    const table = [
+      `# summary (${new Date().toISOString().slice(0, 10)}${quick ? ', --quick smoke run' : ''})`,
+      '',
+      machineLine({ ...machineAtStart(), loadavgEnd: undefined }),
+      '',
+      ...markdownTable(
+        summary.map((s) => s.line),
+        (l) => names.get(l)!,
+      ),
+    ].join('\n');
+    console.log(table);
+    writeFileSync(path.join(RESULTS_DIR, `all-${new Date().toISOString().slice(0, 10)}.md`), table + '\n');
   }
   // A target missed or a check failed is a finding, not a crash: the exit code says which.
   process.exit(failed ? 2 : 0);

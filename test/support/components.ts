@@ -51,6 +51,8 @@ export interface Components {
   api: NodeComponent;
   /** The dev server's pid (SIGSTOP/SIGCONT/SIGKILL it directly). */
   devServerPid(): number;
+  /** PostgreSQL's postmaster pid (its backends are its children). */
+  postmasterPid(): number;
   /** True while the dev server process runs. */
   devServerRunning(): boolean;
   /** Restart the dev server whenever it exits by itself (as a supervisor would); how often it did. */
@@ -299,6 +301,7 @@ export async function startComponents(): Promise<Components> {
     worker,
     api,
     devServerPid: () => temporal?.process.pid ?? -1,
+    postmasterPid: () => pg?.postmaster ?? -1,
     superviseDevServer: (on) => temporal?.supervise(on),
     devServerRestarts: () => temporal?.restarts() ?? 0,
     devServerRunning: () =>
