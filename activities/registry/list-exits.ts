@@ -74,6 +74,7 @@ export interface ListExitWithEntry {
 const RECORD_ENDS_ENTRIES: Partial<Record<RecordStatus, ListExitCause>> = {
   revoked: 'record-revoked',
   repaired: 'repaired',
+  deleted: 'record-deleted',
 };
 /** A restored entry or measure would rest on a record in one of these: refused. */
 const RECORD_NOT_IN_FORCE: readonly RecordStatus[] = ['revoked', 'repaired', 'deleted'];
@@ -195,7 +196,7 @@ export class ListExitService {
 
   /**
    * The daily sweep: entries whose validity ended exit as expired (on their expiry date), and
-   * entries still resting on a revoked or repaired record (those that ended before the exit
+   * entries still resting on a revoked, repaired or deleted record (those that ended before the exit
    * hooks existed) exit with that cause. One transaction per entry. Returns the entry ids.
    */
   async exitDue(actor = 'system'): Promise<string[]> {

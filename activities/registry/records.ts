@@ -98,12 +98,13 @@ export interface PublicRecord {
 const ENTRY_EXIT_ON: Partial<Record<RecordAction, { cause: ListExitCause; done: string }>> = {
   revoke: { cause: 'record-revoked', done: '已撤销' },
   repair: { cause: 'repaired', done: '已信用修复' },
+  delete: { cause: 'record-deleted', done: '已删除' },
 };
 
 /**
  * Credit records (信用记录): idempotent registration per (department, document number), the
  * lifecycle with one event per transition, and platform outbox writes in the same transaction.
- * List entries end with the record they rest on (revoked, repaired), and a dishonesty record
+ * List entries end with the record they rest on (revoked, repaired, deleted), and a dishonesty record
  * takes its subject off the red lists, in the same transaction (ListExitService).
  * Framework-free: the API and Temporal activities use the same methods.
  */
@@ -414,7 +415,7 @@ export class RecordService {
           },
         });
       }
-      // No list entry stays in force on a revoked or repaired record (名单退出).
+      // No list entry stays in force on a revoked, repaired or deleted record (名单退出).
       const endsEntries = ENTRY_EXIT_ON[action];
       if (endsEntries) {
         await this.listExits.exitResting(m, record.id, {

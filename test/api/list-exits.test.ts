@@ -243,7 +243,7 @@ describe('credit registry API: list exits (名单退出) and the record’s file
       ]);
     });
 
-    it('shows the system’s publicity expiry and retention deletion, and the red-list exit a penalty caused', async () => {
+    it('shows the system’s publicity expiry and retention deletion, the blacklisting that ended with the deleted record, and the red-list exit a penalty caused', async () => {
       const code = uscc('52410422MJ0000903');
       await http()
         .post('/api/subjects')
@@ -258,6 +258,8 @@ describe('credit registry API: list exits (名单退出) and the record’s file
         publicityMaxEnd: day(-1000),
         retentionEnd: day(-2),
       });
+      // A blacklisting resting on the old penalty, still in force when the record is purged.
+      const black = await addEntry({ subjectCode: code, recordId: old.body.id, expiresOn: undefined });
       const registry = createRegistry(api.dataSource);
       expect(await registry.records.expireDue()).toContain(old.body.id);
       expect(await registry.records.deletePastRetention()).toContain(old.body.id);
@@ -282,7 +284,16 @@ describe('credit registry API: list exits (名单退出) and the record’s file
           causeName: '产生失信记录',
           triggerRecordId: old.body.id,
         }),
+        expect.objectContaining({
+          entryId: black.body.id,
+          listType: 'black',
+          cause: 'record-deleted',
+          causeName: '所依据的信用记录超过保存期限被删除',
+          actor: 'system',
+        }),
       ]);
+      const standing = await http().get(`/api/subjects/${code}/list-entries`).set(caseworker()).expect(200);
+      expect(standing.body.current).not.toContain(black.body.id);
     });
 
     it('refuses 撤销信用修复 outside the repair procedure', async () => {

@@ -100,6 +100,7 @@ export const APPLIED_MEASURE_STATUS_NAMES_ZH: Record<AppliedMeasureStatus, strin
  * - expired: its validity period (expires_on) ended — the daily sweep;
  * - repaired: the record it rests on was repaired (信用修复);
  * - record-revoked: the record it rests on was revoked (e.g. an objection found it wrong);
+ * - record-deleted: the record it rests on was deleted at the end of its retention period;
  * - red-list-dishonesty: a 红名单 holder got a dishonesty record;
  * - manual: the identifying department (or the credit office) took the subject off the list.
  */
@@ -107,6 +108,7 @@ export const LIST_EXIT_CAUSES = [
   'expired',
   'repaired',
   'record-revoked',
+  'record-deleted',
   'red-list-dishonesty',
   'manual',
 ] as const;
@@ -116,6 +118,7 @@ export const LIST_EXIT_CAUSE_NAMES_ZH: Record<ListExitCause, string> = {
   expired: '有效期届满',
   repaired: '信用修复',
   'record-revoked': '所依据的信用记录被撤销',
+  'record-deleted': '所依据的信用记录超过保存期限被删除',
   'red-list-dishonesty': '产生失信记录',
   manual: '认定部门或信用主管部门办理退出',
 };

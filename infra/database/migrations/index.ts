@@ -15,6 +15,7 @@ import { CaseIndex1763857200000 } from './1763857200000-case-index';
 import { IdempotentAction1763857300000 } from './1763857300000-idempotent-action';
 import { QuarterlyReport1763857500000 } from './1763857500000-quarterly-report';
 import { SupervisionIndexes1763857600000 } from './1763857600000-supervision-indexes';
+import { ListExitRecordDeleted1763857700000 } from './1763857700000-list-exit-record-deleted';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   IdempotentAction1763857300000,
   QuarterlyReport1763857500000,
   SupervisionIndexes1763857600000,
+  ListExitRecordDeleted1763857700000,
 ];
