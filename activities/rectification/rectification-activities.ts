@@ -36,7 +36,7 @@ export function createRectificationActivities(deps: {
       documentNo: input.documentNo,
     });
     if (earlier) return earlier.id;
-    const entry = await registry.lists.addEntry({
+    const { entry } = await registry.lists.addEntry({
       subjectCode: input.subjectCode,
       listType: 'watch',
       domain: input.domain,

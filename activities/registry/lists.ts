@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { CreditRecord, ListEntry } from '../../infra/database/entities/registry';
 import {
   HEAVIER_PUNISHMENT_BLACKLIST_DOMAINS,
@@ -49,7 +49,14 @@ export class ListService {
     this.exits = new ListExitService(dataSource, clock);
   }
 
-  async addEntry(input: AddListEntryInput): Promise<ListEntry> {
+  /**
+   * Puts a subject on a list. An entry with a decision document (认定文书) is in force once per
+   * subject, list type, department and document number: the same request again (a retry, a
+   * double submission) answers the entry in force (`created: false`); the same document with
+   * other content is refused (409 LIST_ENTRY_DOCUMENT_TAKEN) while that entry is in force. Once it
+   * has exited, the document may list the subject again (a new entry).
+   */
+  async addEntry(input: AddListEntryInput): Promise<{ entry: ListEntry; created: boolean }> {
     if (!isCalendarDate(input.effectiveFrom) || (input.expiresOn && !isCalendarDate(input.expiresOn))) {
       throw new RegistryError(
         'bad-input',
@@ -80,6 +87,36 @@ export class ListService {
           );
         }
       }
+      const documentNo = input.documentNo?.trim() || null;
+      if (documentNo) {
+        await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `list-entry:${subject.id}:${input.listType}:${input.department}:${documentNo}`,
+        ]);
+        const earlier = await m.getRepository(ListEntry).findOneBy({
+          subjectId: subject.id,
+          listType: input.listType,
+          department: input.department,
+          documentNo,
+          exitedOn: IsNull(),
+        });
+        if (earlier) {
+          const same =
+            earlier.domain === input.domain.trim() &&
+            earlier.listName === input.listName.trim() &&
+            earlier.basis === input.basis &&
+            (earlier.recordId ?? null) === (input.recordId ?? null) &&
+            earlier.effectiveFrom === input.effectiveFrom &&
+            (earlier.expiresOn ?? null) === (input.expiresOn ?? null);
+          if (same) return { entry: earlier, created: false };
+          throw new RegistryError(
+            'conflict',
+            'LIST_ENTRY_DOCUMENT_TAKEN',
+            `该主体已依据${documentNo}列入${LIST_TYPE_NAMES_ZH[input.listType]}（${earlier.listName}，` +
+              `${earlier.effectiveFrom}起），内容与本次提交不一致；如需变更，请先办理该条目的退出，再重新列入。`,
+            { entryId: earlier.id },
+          );
+        }
+      }
       const entry = m.getRepository(ListEntry).create({
         subjectId: subject.id,
         listType: input.listType,
@@ -87,7 +124,7 @@ export class ListService {
         listName: input.listName.trim(),
         department: input.department,
         basis: input.basis,
-        documentNo: input.documentNo ?? null,
+        documentNo,
         recordId: input.recordId ?? null,
         effectiveFrom: input.effectiveFrom,
         expiresOn: input.expiresOn ?? null,
@@ -100,7 +137,7 @@ export class ListService {
         restoreReason: null,
         registeredBy: input.actor,
       });
-      return m.getRepository(ListEntry).save(entry);
+      return { entry: await m.getRepository(ListEntry).save(entry), created: true };
     });
   }
 

@@ -153,6 +153,38 @@ describe('credit registry API: lists, measures and 逢办必查 checks', () => {
         .expect((r) => expect(r.body.code).toBe('LIST_ENTRY_ALREADY_EXITED'));
     });
 
+    it('lists a subject once per decision document: a repeat answers the entry, other content is 409, a new listing after the exit is a new entry', async () => {
+      const code = uscc('52410422MJ0000904');
+      await http()
+        .post('/api/subjects')
+        .set(caseworker())
+        .send({ kind: 'other-organisation', code, name: '叶县重复认定协会' })
+        .expect(201);
+      const body = { subjectCode: code, documentNo: '叶民失信认定〔2026〕7号' };
+      const first = await addEntry(body).expect(201);
+      expect(first.body.created).toBe(true);
+      const again = await addEntry(body).expect(200);
+      expect(again.body).toMatchObject({ created: false, id: first.body.id });
+      const other = await addEntry({ ...body, basis: '另一依据' }).expect(409);
+      expect(other.body).toMatchObject({
+        code: 'LIST_ENTRY_DOCUMENT_TAKEN',
+        details: { entryId: first.body.id },
+      });
+      expect(other.body.message).toContain('叶民失信认定〔2026〕7号');
+      const entries = await http().get(`/api/subjects/${code}/list-entries`).set(caseworker()).expect(200);
+      expect(entries.body.current).toEqual([first.body.id]);
+
+      await http()
+        .post(`/api/list-entries/${first.body.id}/exit`)
+        .set(provider())
+        .send({ reason: '认定文书更正，退出后重新列入' })
+        .expect(200);
+      const relisted = await addEntry({ ...body, basis: '另一依据' }).expect(201);
+      expect(relisted.body.id).not.toBe(first.body.id);
+      const after = await http().get(`/api/subjects/${code}/list-entries`).set(caseworker()).expect(200);
+      expect(after.body.current).toEqual([relisted.body.id]);
+    });
+
     it('rejects bad list entries: dates, unknown subjects, another subject’s record, roles', async () => {
       await addEntry({ subjectCode: ORG, effectiveFrom: day(10), expiresOn: day(5) })
         .expect(400)

@@ -117,18 +117,20 @@ describe('list exit (名单退出): every end recorded once, pushed, lifted and 
     subjectCode: string,
     options: { listType?: ListType; recordId?: string; expiresOn?: string; domain?: string } = {},
   ) =>
-    registry.lists.addEntry({
-      subjectCode,
-      listType: options.listType ?? 'black',
-      domain: options.domain ?? '民政',
-      listName: options.listType === 'red' ? '社会组织守信红名单' : '社会组织严重违法失信名单',
-      department: '叶县民政局',
-      basis: '《社会组织信用信息管理办法》',
-      recordId: options.recordId ?? null,
-      effectiveFrom: '2026-01-06',
-      expiresOn: options.expiresOn ?? null,
-      actor: 'provider.1',
-    });
+    registry.lists
+      .addEntry({
+        subjectCode,
+        listType: options.listType ?? 'black',
+        domain: options.domain ?? '民政',
+        listName: options.listType === 'red' ? '社会组织守信红名单' : '社会组织严重违法失信名单',
+        department: '叶县民政局',
+        basis: '《社会组织信用信息管理办法》',
+        recordId: options.recordId ?? null,
+        effectiveFrom: '2026-01-06',
+        expiresOn: options.expiresOn ?? null,
+        actor: 'provider.1',
+      })
+      .then((r) => r.entry);
 
   const apply = (subjectCode: string, listEntryId: string, measureCode: string, department: string) =>
     registry.measures

@@ -226,7 +226,7 @@ describe('recurring work: the registry maintenance and quarterly report schedule
       publicityMaxEnd: '2026-03-05',
     });
     const pastRetention = await record('叶民罚〔2021〕32号', { retentionEnd: '2026-06-01' });
-    const entry = await registry.lists.addEntry({
+    const { entry } = await registry.lists.addEntry({
       subjectCode,
       listType: 'black',
       domain: '民政',

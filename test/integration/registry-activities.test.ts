@@ -117,7 +117,7 @@ describe('registry services and activities (as the procedures call them)', () =>
 
     async function listedWithMeasure(documentNo: string) {
       const { record } = await register(documentNo);
-      const entry = await registry.lists.addEntry({
+      const { entry } = await registry.lists.addEntry({
         subjectCode: org,
         listType: 'black',
         domain: '民政',

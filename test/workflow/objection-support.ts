@@ -172,7 +172,7 @@ export async function recordOf(
   });
   const measureIds: string[] = [];
   if (options.withMeasure) {
-    const entry = await world.registry.lists.addEntry({
+    const { entry } = await world.registry.lists.addEntry({
       subjectCode,
       listType: 'black',
       domain: '民政',

@@ -133,7 +133,7 @@ describe('the scheduled passes of the registry maintenance and the quarterly rep
       name: '中继测试协会',
       actor: 't',
     });
-    const entry = await registry.lists.addEntry({
+    const { entry } = await registry.lists.addEntry({
       subjectCode,
       listType: 'black',
       domain: '民政',

@@ -123,7 +123,7 @@ describe('registry maintenance workflow (the system acts, nobody has to look)', 
       name: '到期测试协会',
       actor: 't',
     });
-    const entry = await registry.lists.addEntry({
+    const { entry } = await registry.lists.addEntry({
       subjectCode,
       listType: 'black',
       domain: '民政',

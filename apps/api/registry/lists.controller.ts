@@ -8,17 +8,21 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Res,
   UseFilters,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { Registry } from '../../../activities/registry';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
@@ -54,13 +58,23 @@ export class ListsController {
     description: 'VALIDATION_FAILED, LIST_DATES_INVALID, LIST_RECORD_MISMATCH, SUBJECT_CODE_INVALID',
   })
   @ApiNotFoundResponse({ description: 'SUBJECT_NOT_FOUND, RECORD_NOT_FOUND' })
-  async add(@Body() body: AddListEntryDto, @CurrentPrincipal() principal: Principal) {
-    const entry = await this.registry.lists.addEntry({
+  @ApiCreatedResponse({ description: 'Listed' })
+  @ApiOkResponse({ description: 'Already listed by the same decision document, with the same content' })
+  @ApiConflictResponse({
+    description: 'LIST_ENTRY_DOCUMENT_TAKEN: an entry in force of the same document has other content',
+  })
+  async add(
+    @Body() body: AddListEntryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { entry, created } = await this.registry.lists.addEntry({
       ...body,
       department: requireDepartment(principal),
       actor: principal.sub,
     });
-    return listEntryView(entry);
+    if (!created) res.status(200);
+    return { created, ...listEntryView(entry) };
   }
 
   @Post('list-entries/:id/exit')
