@@ -15,6 +15,7 @@ import {
   type Line,
 } from './harness';
 import { runPeer } from './peer';
+import { runServerOnly } from './server-only';
 import { runSupervision } from './supervision';
 
 /**
@@ -26,12 +27,16 @@ import { runSupervision } from './supervision';
  *   `--cases N`);
  * - `escalation`: punctuality of reminders and overdue escalations of a wave of cases due at one
  *   instant (bench/escalation.ts, `--cases N --reminders N --lead S --profile`);
- * - `all`: the three in a row, then one summary table.
+ * - `peer`: the engine benchmark's workflow on the dev server + SDK and on DBOS Transact (bench/peer.ts);
+ * - `server-only`: the dev server's own ceiling on that workflow, driven over raw gRPC by hand-written
+ *   pollers in load generator processes, no SDK (bench/server-only.ts, `--storage memory|postgres
+ *   --workflows N --concurrency C --generators G --profile`);
+ * - `all`: each in a row, then one summary table.
  * `--quick` makes a short smoke run (fewer requests, workflows and cases). Each writes
  * `bench/results/<name>-<date>.json` and `.md` with the machine, Node and the git commit.
  */
 
-const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer'] as const;
+const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer', 'server-only'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 /** The engine benchmark as it was, in its own process; its JSON is taken into the harness's lines. */
@@ -96,6 +101,7 @@ const RUNNERS: Record<Benchmark, (options: { quick: boolean }) => Promise<BenchO
   supervision: runSupervision,
   escalation: runEscalation,
   peer: runPeer,
+  'server-only': runServerOnly,
 };
 
 async function main(): Promise<void> {
