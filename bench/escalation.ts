@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
@@ -22,6 +22,7 @@ import { pool } from '../test/support/fault-client';
 import { ROOT } from '../test/support/launched-service';
 import { addWorkingDays, endOfShanghaiDay, shanghaiDate, type CalendarData } from '../workflows/calendar';
 import { objectionWorkflowId, type ObjectionStart } from '../workflows/objection/types';
+import { topOfProfile } from './cpu-profile';
 import {
   arg,
   flag,
@@ -141,55 +142,6 @@ async function clockOffset(connection: Connection): Promise<{ offsetMs: number; 
     if (!best || sample.uncertaintyMs < best.uncertaintyMs) best = sample;
   }
   return best!;
-}
-
-/** The CPU profile a process wrote at exit, its top functions by self time within [from, to] (ms, machine clock). */
-function topOfProfile(
-  dir: string,
-  exitedAt: number,
-  window: { from: number; to: number },
-  top = 15,
-): {
-  file: string;
-  sampledMs: number;
-  top: Array<{ fn: string; where: string; selfMs: number; share: number }>;
-} {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no CPU profile in ${dir}`);
-  const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-    nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
-    samples: number[];
-    timeDeltas: number[];
-    endTime: number;
-  };
-  // Sample times are µs on the profiler's clock; its endTime is (close to) the exit.
-  const toMachine = (us: number) => exitedAt - (profile.endTime - us) / 1000;
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  let t = profile.endTime - profile.timeDeltas.reduce((a, b) => a + b, 0);
-  let total = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    t += profile.timeDeltas[i];
-    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const at = toMachine(t);
-    if (at < window.from || at > window.to) continue;
-    const node = byNode.get(profile.samples[i])!;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const key = `${functionName || '(anonymous)'}\t${url.replace(/^.*node_modules\//, '').replace(ROOT + '/', '')}:${lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-    total += dt;
-  }
-  return {
-    file: path.relative(ROOT, path.join(dir, file)),
-    sampledMs: Math.round(total),
-    top: [...self.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([key, ms]) => {
-        const [fn, where] = key.split('\t');
-        return { fn, where, selfMs: Math.round(ms), share: round2(ms / Math.max(total, 1)) };
-      }),
-  };
 }
 
 export async function runEscalation(options: { quick: boolean }): Promise<BenchOutcome> {

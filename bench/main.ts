@@ -15,6 +15,7 @@ import {
   type Line,
 } from './harness';
 import { runPeer } from './peer';
+import { runServerOnly } from './server-only';
 import { runSupervision } from './supervision';
 
 /**
@@ -28,12 +29,15 @@ import { runSupervision } from './supervision';
  *   instant (bench/escalation.ts, `--cases N --reminders N --lead S --profile`);
  * - `peer`: the engine benchmark's workflow on the dev server + SDK and on DBOS Transact, side by
  *   side on one PostgreSQL (bench/peer.ts);
+ * - `server-only`: the dev server's own ceiling on that workflow, driven over raw gRPC by hand-written
+ *   pollers in load generator processes, no SDK (bench/server-only.ts, `--storage memory|postgres
+ *   --workflows N --concurrency C --generators G --profile`);
  * - `all`: every one in a row, then one summary table (also `bench/results/all-<date>.md`).
  * `--quick` makes a short smoke run (fewer requests, workflows and cases). Each writes
  * `bench/results/<name>-<date>.json` and `.md` with the machine, Node and the git commit.
  */
 
-const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer'] as const;
+const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer', 'server-only'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 /** The engine benchmark as it was, in its own process; its JSON is taken into the harness's lines. */
@@ -98,6 +102,7 @@ const RUNNERS: Record<Benchmark, (options: { quick: boolean }) => Promise<BenchO
   supervision: runSupervision,
   escalation: runEscalation,
   peer: runPeer,
+  'server-only': runServerOnly,
 };
 
 async function main(): Promise<void> {

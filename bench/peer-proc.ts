@@ -36,10 +36,13 @@ export const rssMiB = (pid: number) => mib(statusKiB(pid, 'VmRSS'));
 /** Peak resident set since the process started (VmHWM), MiB. */
 export const peakRssMiB = (pid: number) => mib(statusKiB(pid, 'VmHWM'));
 
-/** The fields of /proc/<pid>/stat after the command name: [state, ppid, …]; undefined once gone. */
-function statFields(pid: number): string[] | undefined {
+/** The fields of /proc/<pid>/stat (or of one of its threads) after the command name: [state, ppid, …]; undefined once gone. */
+function statFields(pid: number, thread?: number): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(
+      thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+      'utf8',
+    );
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
@@ -53,6 +56,15 @@ export function cpuSeconds(pid: number, children = false): number {
   // utime, stime, cutime, cstime are fields 14–17 of stat, 11–14 after the name.
   const ticks = Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
   return ticks / clockTicks();
+}
+
+/**
+ * User + system CPU seconds of the process's main thread alone (Node's JavaScript thread), without
+ * its GC, compiler and libuv threads: the one that saturates at one core.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  const f = statFields(pid, pid);
+  return f ? (Number(f[11]) + Number(f[12])) / clockTicks() : 0;
 }
 
 /** The postmaster and its children (backends, checkpointer, WAL writer…). */
@@ -88,4 +100,20 @@ export function postgresPssMiB(postmaster: number): number {
 /** CPU seconds of every PostgreSQL process so far, exited backends included (the postmaster's children's time). */
 export function postgresCpuSeconds(postmaster: number): number {
   return postgresPids(postmaster).reduce((sum, pid) => sum + cpuSeconds(pid, pid === postmaster), 0);
+}
+
+/**
+ * CPU time of the whole machine so far (first line of /proc/stat), seconds summed over all cores:
+ * busy (every process, this benchmark's and anyone else's) and all (busy + idle + I/O wait).
+ */
+export function machineCpuSeconds(): { busy: number; all: number } {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+    const all = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = fields[3] + fields[4];
+    return { busy: (all - idle) / clockTicks(), all: all / clockTicks() };
+  } catch {
+    return { busy: 0, all: 0 };
+  }
 }
