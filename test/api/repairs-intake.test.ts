@@ -101,6 +101,17 @@ describe('repairs API: the pre-check and applications', () => {
         },
       });
       expect(unknown.body.message).toContain('GET /api/jurisdictions');
+      // 谁认定、谁修复: a 叶县 record is not repaired on 宁晋's website.
+      const elsewhere = await precheck({
+        recordId: r.recordId,
+        subjectCode: r.subjectCode,
+        jurisdiction: 'ningjin',
+      }).expect(422);
+      expect(elsewhere.body).toMatchObject({
+        code: 'REPAIR_JURISDICTION_MISMATCH',
+        message: expect.stringContaining('应在叶县民政局辖区（代码 yexian-mz）申请信用修复'),
+        details: { jurisdiction: 'yexian-mz' },
+      });
       const bad = await precheck({ recordId: 'not-a-uuid', subjectCode: '52410422MJ0000011X' }).expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
       expect(bad.body.details.fields.map((f: Json) => f.field).sort()).toEqual(['recordId', 'subjectCode']);
@@ -218,6 +229,14 @@ describe('repairs API: the pre-check and applications', () => {
       await apply(a.application(r, { jurisdiction: 'atlantis' }))
         .expect(422)
         .expect((res) => expect(res.body.code).toBe('REPAIR_POLICY_MISSING'));
+      await apply(a.application(r, { jurisdiction: 'ningjin' }))
+        .expect(422)
+        .expect((res) =>
+          expect(res.body).toMatchObject({
+            code: 'REPAIR_JURISDICTION_MISMATCH',
+            details: { jurisdiction: 'yexian-mz' },
+          }),
+        );
       const malformed = await apply(
         a.application(r, {
           materials: [{ kind: 'selfie', attachment: { ref: 'x', name: 'y' } }],

@@ -54,7 +54,10 @@ export class RepairApplicationsController {
   @ApiQuery({ name: 'recordId', example: '3f1c7a52-8d4e-4b7a-9c1e-2a6b5d4e3f21' })
   @ApiQuery({ name: 'subjectCode', example: '52410422MJ0000011U' })
   @ApiNotFoundResponse({ description: 'REPAIR_RECORD_NOT_FOUND' })
-  @ApiUnprocessableEntityResponse({ description: 'REPAIR_SUBJECT_MISMATCH, REPAIR_POLICY_MISSING' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'REPAIR_SUBJECT_MISMATCH, REPAIR_POLICY_MISSING, REPAIR_JURISDICTION_MISMATCH (the record’s jurisdiction in details.jurisdiction)',
+  })
   eligibility(@Query() query: EligibilityQueryDto) {
     return this.applications.eligibility(query);
   }
@@ -89,7 +92,10 @@ export class RepairApplicationsController {
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED, IDEMPOTENCY_KEY_REQUIRED' })
   @ApiNotFoundResponse({ description: 'REPAIR_RECORD_NOT_FOUND' })
   @ApiConflictResponse({ description: 'REPAIR_ALREADY_OPEN (with the case number), IDEMPOTENCY_KEY_REUSED' })
-  @ApiUnprocessableEntityResponse({ description: 'REPAIR_SUBJECT_MISMATCH, REPAIR_POLICY_MISSING' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'REPAIR_SUBJECT_MISMATCH, REPAIR_POLICY_MISSING, REPAIR_JURISDICTION_MISMATCH (the record’s jurisdiction in details.jurisdiction)',
+  })
   async apply(
     @Body() body: ApplyOnlineDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

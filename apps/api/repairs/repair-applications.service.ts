@@ -10,6 +10,7 @@ import { RepairCase, RepairEvent } from '../../../infra/database/entities/repair
 import type { CreditSubject } from '../../../infra/database/entities/registry';
 import { shanghaiDate } from '../../../workflows/calendar';
 import { policyInForceAt } from '../../../workflows/policies';
+import { departmentByName } from '../../../workflows/reference/directory';
 import type { PolicyVersion } from '../../../workflows/policies/types';
 import type { SubjectKind } from '../../../workflows/registry/types';
 import type { RepairFacts } from '../../../workflows/repair/activities-contract';
@@ -99,6 +100,7 @@ export class RepairApplicationsService {
   async eligibility(query: EligibilityQuery) {
     const facts = await this.recordFacts(query.recordId, query.subjectCode);
     const policies = await this.policiesOf(query.jurisdiction);
+    requireRecordJurisdiction(facts.record, query.jurisdiction);
     const today = shanghaiDate(new Date().toISOString());
     const eligibility = repairEligibility({
       record: facts.record,
@@ -166,6 +168,8 @@ export class RepairApplicationsService {
     const facts = await this.recordFacts(body.recordId, body.subjectCode);
     const receivedAt = new Date().toISOString();
     const policies = await this.policiesOf(intake.jurisdiction);
+    // Online, the applicant picks the website; at the window the office is the caseworker's own.
+    if (!intake.office) requireRecordJurisdiction(facts.record, intake.jurisdiction);
     const policy = policyInForceAt(policies, shanghaiDate(receivedAt));
     if (!policy) throw await this.policyMissing(intake.jurisdiction);
     const office = intake.office ?? facts.record.department;
@@ -351,5 +355,22 @@ export class RepairApplicationsService {
     const versions = await this.policies.versions(jurisdiction);
     if (versions.length === 0) throw await this.policyMissing(jurisdiction);
     return versions;
+  }
+}
+
+/**
+ * 谁认定、谁修复: a record of a directory department is repaired in that department's
+ * jurisdiction, under its policy, where its office sees the case. An application on another
+ * jurisdiction's website is refused with the right one (422 REPAIR_JURISDICTION_MISMATCH).
+ */
+function requireRecordJurisdiction(record: { department: string }, jurisdiction: string): void {
+  const identifying = departmentByName(record.department)?.jurisdiction;
+  if (identifying && identifying.code !== jurisdiction) {
+    throw unprocessable(
+      'REPAIR_JURISDICTION_MISMATCH',
+      `该信用记录由${record.department}认定，应在${identifying.name}辖区（代码 ${identifying.code}）申请信用修复，` +
+        `不能在“${jurisdiction}”辖区办理（谁认定、谁修复）。`,
+      { jurisdiction: identifying.code },
+    );
   }
 }
