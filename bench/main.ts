@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runApi } from './api';
 import { runEscalation } from './escalation';
+import { runIdle } from './idle';
 import {
   arg,
   flag,
@@ -26,12 +27,16 @@ import { runSupervision } from './supervision';
  *   `--cases N`);
  * - `escalation`: punctuality of reminders and overdue escalations of a wave of cases due at one
  *   instant (bench/escalation.ts, `--cases N --reminders N --lead S --profile`);
- * - `all`: the three in a row, then one summary table.
+ * - `idle`: the dev server holding N open idle workflows and M closed ones on PostgreSQL: RSS,
+ *   start-one-more latency, restart to serving (bench/idle.ts, `--open N --closed M`; not in `all`);
+ * - `all`: the others in a row, then one summary table.
  * `--quick` makes a short smoke run (fewer requests, workflows and cases). Each writes
  * `bench/results/<name>-<date>.json` and `.md` with the machine, Node and the git commit.
  */
 
-const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer'] as const;
+const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer', 'idle'] as const;
+/** Long runs left out of `all`. */
+const NOT_IN_ALL: readonly Benchmark[] = ['idle'];
 type Benchmark = (typeof BENCHMARKS)[number];
 
 /** The engine benchmark as it was, in its own process; its JSON is taken into the harness's lines. */
@@ -96,6 +101,7 @@ const RUNNERS: Record<Benchmark, (options: { quick: boolean }) => Promise<BenchO
   supervision: runSupervision,
   escalation: runEscalation,
   peer: runPeer,
+  idle: runIdle,
 };
 
 async function main(): Promise<void> {
@@ -104,7 +110,7 @@ async function main(): Promise<void> {
     throw new Error(`unknown benchmark "${name}": one of ${[...BENCHMARKS, 'all'].join(', ')}`);
   }
   const quick = flag('quick');
-  const chosen = name === 'all' ? [...BENCHMARKS] : [name as Benchmark];
+  const chosen = name === 'all' ? BENCHMARKS.filter((b) => !NOT_IN_ALL.includes(b)) : [name as Benchmark];
   const summary: Array<{ name: string; line: Line }> = [];
   let failed = false;
   for (const benchmark of chosen) {
