@@ -174,6 +174,14 @@ describe.each(implementations)('storage contract (%s)', (_name, open) => {
       'r2',
       'r3',
     ]);
+    // Selected on the built-in columns a List/Count query requires.
+    const runIds = async (filter: Parameters<Storage['listVisibility']>[1]) =>
+      (await storage.listVisibility('default', filter)).map((v) => v.runId).sort();
+    expect(await runIds({ workflowIds: ['case'] })).toEqual(['r2', 'r3']);
+    expect(await runIds({ workflowIds: ['case', 'o1'], statuses: [COMPLETED] })).toEqual(['r2']);
+    expect(await runIds({ runIds: ['o2', 'r3'], workflowTypes: ['w'] })).toEqual(['o2', 'r3']);
+    expect(await runIds({ workflowTypes: ['other'] })).toEqual([]);
+    expect(await runIds({ statuses: [] })).toEqual([]);
     // An open run is never deleted, however old.
     expect(await storage.deleteClosedRuns('default', 10_000)).toEqual(['r2']);
     expect((await storage.latestExecution('default', 'case'))?.runKey).toBe('r3');

@@ -46,10 +46,18 @@ interface VisibleRow extends VisibleRun {
   record: VisibilityRecord;
 }
 
-/** The namespace's visibility rows as stored once every answered change is written. */
-async function visibleRuns(engine: Engine, namespace: string): Promise<VisibleRow[]> {
+/**
+ * The namespace's visibility rows as stored once every answered change is written; storage selects
+ * on the built-in columns the query requires (the query itself is evaluated on what comes back).
+ */
+async function visibleRuns(
+  engine: Engine,
+  namespace: string,
+  query: string | undefined,
+): Promise<VisibleRow[]> {
   await engine.durable();
-  return (await engine.storage.listVisibility(namespace)).map((record) => ({
+  const filter = engine.visibility.storageFilter(query);
+  return (await engine.storage.listVisibility(namespace, filter)).map((record) => ({
     record,
     workflowId: record.workflowId,
     runId: record.runId,
@@ -91,7 +99,7 @@ async function listExecutions(engine: Engine, req: Msg): Promise<Msg> {
   if (!Number.isInteger(offset) || offset < 0) throw invalidArgument('invalid next page token');
   const { page, nextOffset } = engine.visibility.list(
     namespace,
-    await visibleRuns(engine, namespace),
+    await visibleRuns(engine, namespace, req.query),
     req.query,
     req.pageSize,
     offset,
@@ -657,7 +665,11 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
 
     CountWorkflowExecutions: async (req) => {
       const namespace = engine.requireNamespace(req.namespace);
-      const result = engine.visibility.count(namespace, await visibleRuns(engine, namespace), req.query);
+      const result = engine.visibility.count(
+        namespace,
+        await visibleRuns(engine, namespace, req.query),
+        req.query,
+      );
       return {
         count: result.count,
         groups: result.groups?.map((g) => ({

@@ -9,7 +9,9 @@ import {
   Storage,
   TaskRecord,
   TimerRecord,
+  VisibilityFilter,
   VisibilityRecord,
+  meetsFilter,
 } from './storage';
 import { checkMutations, fromJson, toJson } from './records';
 
@@ -116,8 +118,8 @@ export class InMemoryStorage implements Storage {
     return queue === undefined ? all : all.filter((t) => t.queue === queue);
   }
 
-  async listVisibility(namespace: string): Promise<VisibilityRecord[]> {
-    return [...this.visibility.values()].filter((v) => v.namespace === namespace);
+  async listVisibility(namespace: string, filter?: VisibilityFilter): Promise<VisibilityRecord[]> {
+    return [...this.visibility.values()].filter((v) => v.namespace === namespace && meetsFilter(v, filter));
   }
 
   async putNamespace(record: NamespaceRecord): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type Storage,
   type TaskRecord,
   type TimerRecord,
+  type VisibilityFilter,
   type VisibilityRecord,
 } from './storage';
 import { checkMutations, fromJson, toJson } from './records';
@@ -397,7 +398,7 @@ export class PostgresStorage implements Storage {
     }));
   }
 
-  async listVisibility(namespace: string): Promise<VisibilityRecord[]> {
+  async listVisibility(namespace: string, filter: VisibilityFilter = {}): Promise<VisibilityRecord[]> {
     const result = await this.pool.query<{
       namespace: string;
       workflow_id: string;
@@ -416,8 +417,20 @@ export class PostgresStorage implements Storage {
       `SELECT namespace, workflow_id, run_id, workflow_type, status, start_time, execution_time, close_time,
          task_queue, history_length, parent_workflow_id, memo::text AS memo,
          search_attributes::text AS search_attributes
-       FROM ${this.schema}.visibility WHERE namespace = $1 ORDER BY start_time DESC`,
-      [namespace],
+       FROM ${this.schema}.visibility
+       WHERE namespace = $1
+         AND ($2::text[] IS NULL OR workflow_id = ANY($2))
+         AND ($3::text[] IS NULL OR run_id = ANY($3))
+         AND ($4::text[] IS NULL OR workflow_type = ANY($4))
+         AND ($5::int[] IS NULL OR status = ANY($5))
+       ORDER BY start_time DESC`,
+      [
+        namespace,
+        filter.workflowIds ?? null,
+        filter.runIds ?? null,
+        filter.workflowTypes ?? null,
+        filter.statuses ?? null,
+      ],
     );
     return result.rows.map((r) => ({
       namespace: r.namespace,

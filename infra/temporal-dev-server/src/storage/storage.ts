@@ -39,8 +39,11 @@ export interface Storage {
   loadTimers(): Promise<TimerRecord[]>;
   /** Tasks waiting in a task queue, for recovery and for backlog counts. */
   loadTasks(queue?: string): Promise<TaskRecord[]>;
-  /** Visibility rows of a namespace (List/Count filter them with the query language). */
-  listVisibility(namespace: string): Promise<VisibilityRecord[]>;
+  /**
+   * Visibility rows of a namespace, those matching `filter` if given (List/Count filter them
+   * further with the query language).
+   */
+  listVisibility(namespace: string, filter?: VisibilityFilter): Promise<VisibilityRecord[]>;
   putNamespace(record: NamespaceRecord): Promise<void>;
   loadNamespaces(): Promise<NamespaceRecord[]>;
   /** Writes a schedule's whole state (created or changed). */
@@ -109,6 +112,28 @@ export interface TaskRecord {
   queue: string;
   scheduledEventId: number;
   attempt: number;
+}
+
+/**
+ * Conditions on a visibility row's own columns that a List/Count query implies (each: the row's
+ * value is one of these), so storage can select with its indexes instead of returning every row.
+ */
+export interface VisibilityFilter {
+  workflowIds?: string[];
+  runIds?: string[];
+  workflowTypes?: string[];
+  statuses?: number[];
+}
+
+/** Whether a row meets the filter (the in-memory form of what PostgreSQL selects). */
+export function meetsFilter(row: VisibilityRecord, filter: VisibilityFilter | undefined): boolean {
+  if (!filter) return true;
+  return (
+    (!filter.workflowIds || filter.workflowIds.includes(row.workflowId)) &&
+    (!filter.runIds || filter.runIds.includes(row.runId)) &&
+    (!filter.workflowTypes || filter.workflowTypes.includes(row.workflowType)) &&
+    (!filter.statuses || filter.statuses.includes(row.status))
+  );
 }
 
 export interface VisibilityRecord {
