@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as hdr from 'hdr-histogram-js';
+import { startEmbeddedPostgres } from '../infra/database/embedded-postgres';
+import { findFreePort } from '../infra/net';
 
 /**
  * What every benchmark of `npm run bench -- <name>` shares: the machine it ran on, latency
@@ -162,4 +164,23 @@ export function machineLine(m: Machine): string {
     `commit ${m.commit.slice(0, 12)}${m.dirty ? ' (with uncommitted changes)' : ''}; ` +
     `load average (1/5/15 min) ${m.loadavgStart.join(' / ')} at start, ${m.loadavgEnd?.join(' / ') ?? '?'} at end.`
   );
+}
+
+/**
+ * A PostgreSQL database for a dev-server benchmark: `given` (a URL), or an embedded PostgreSQL
+ * started for the run in a temporary directory; and how to get rid of it afterwards.
+ */
+export async function benchDatabase(given: string): Promise<{ url: string; dispose(): Promise<void> }> {
+  if (given) return { url: given, dispose: async () => undefined };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
+  chmodSync(dir, 0o755); // reachable by the unprivileged OS user PostgreSQL runs as under root
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await findFreePort() });
+  await pg.ensureDatabase('bench_temporal');
+  return {
+    url: pg.urlFor('bench_temporal'),
+    dispose: async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

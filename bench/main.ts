@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runApi } from './api';
 import { runEscalation } from './escalation';
+import { runIdle } from './idle';
 import {
   arg,
   flag,
@@ -32,12 +33,16 @@ import { runSupervision } from './supervision';
  * - `server-only`: the dev server's own ceiling on that workflow, driven over raw gRPC by hand-written
  *   pollers in load generator processes, no SDK (bench/server-only.ts, `--storage memory|postgres
  *   --workflows N --concurrency C --generators G --profile`);
- * - `all`: every one in a row, then one summary table (also `bench/results/all-<date>.md`).
+ * - `idle`: the dev server holding N open idle workflows and M closed ones on PostgreSQL: RSS,
+ *   start-one-more latency, restart to serving (bench/idle.ts, `--open N --closed M`; not in `all`);
+ * - `all`: the others in a row, then one summary table (also `bench/results/all-<date>.md`).
  * `--quick` makes a short smoke run (fewer requests, workflows and cases). Each writes
  * `bench/results/<name>-<date>.json` and `.md` with the machine, Node and the git commit.
  */
 
-const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer', 'server-only'] as const;
+const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer', 'server-only', 'idle'] as const;
+/** Long runs left out of `all`. */
+const NOT_IN_ALL: readonly Benchmark[] = ['idle'];
 type Benchmark = (typeof BENCHMARKS)[number];
 
 /** The engine benchmark as it was, in its own process; its JSON is taken into the harness's lines. */
@@ -103,6 +108,7 @@ const RUNNERS: Record<Benchmark, (options: { quick: boolean }) => Promise<BenchO
   escalation: runEscalation,
   peer: runPeer,
   'server-only': runServerOnly,
+  idle: runIdle,
 };
 
 async function main(): Promise<void> {
@@ -111,7 +117,7 @@ async function main(): Promise<void> {
     throw new Error(`unknown benchmark "${name}": one of ${[...BENCHMARKS, 'all'].join(', ')}`);
   }
   const quick = flag('quick');
-  const chosen = name === 'all' ? [...BENCHMARKS] : [name as Benchmark];
+  const chosen = name === 'all' ? BENCHMARKS.filter((b) => !NOT_IN_ALL.includes(b)) : [name as Benchmark];
   const summary: Array<{ name: string; line: Line }> = [];
   let failed = false;
   for (const benchmark of chosen) {

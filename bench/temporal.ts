@@ -1,13 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { startEmbeddedPostgres } from '../infra/database/embedded-postgres';
 import { findFreePort } from '../infra/net';
 import { DEV_SERVER_BIN } from '../infra/temporal/embedded-temporal';
 import * as activities from './activities';
+import { benchDatabase } from './harness';
 
 /**
  * `npm run bench` (or `npm run bench:temporal -- --workflows 2000 --idle 1000,10000 --storage postgres`):
@@ -32,23 +32,6 @@ const mib = (k: number) => Math.round((k / 1024) * 10) / 10;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** A PostgreSQL database for the server's state, and how to get rid of it afterwards. */
-async function benchDatabase(): Promise<{ url: string; dispose(): Promise<void> }> {
-  const given = arg('db-url', '');
-  if (given) return { url: given, dispose: async () => undefined };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
-  chmodSync(dir, 0o755); // reachable by the unprivileged OS user PostgreSQL runs as under root
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await findFreePort() });
-  await pg.ensureDatabase('bench_temporal');
-  return {
-    url: pg.urlFor('bench_temporal'),
-    dispose: async () => {
-      await pg.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function startServer(dbUrl?: string): Promise<{ child: ChildProcess; address: string }> {
@@ -94,7 +77,7 @@ async function main(): Promise<void> {
   const storage = arg('storage', 'memory');
   if (storage !== 'memory' && storage !== 'postgres') throw new Error('--storage is memory or postgres');
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const database = storage === 'postgres' ? await benchDatabase() : undefined;
+  const database = storage === 'postgres' ? await benchDatabase(arg('db-url', '')) : undefined;
   const { child, address } = await startServer(database?.url);
   const client = new Client({ connection: await Connection.connect({ address }) });
   const worker = await Worker.create({

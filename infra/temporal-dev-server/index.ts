@@ -30,6 +30,15 @@ export interface DevServerOptions {
    * exits (a restart recovers what storage holds); by default it is only logged.
    */
   onStorageFailure?: (err: unknown) => void;
+  /** Runs whose whole history stays in memory (LRU, default 10,000); the others read it from storage. */
+  historyCacheSize?: number;
+  /** Closed runs kept in memory once their close is stored (LRU, default 0). */
+  closedRunCacheSize?: number;
+  /**
+   * How often runs closed longer ago than their namespace's retention are deleted (default 60 s;
+   * 0: never). The first sweep runs at start.
+   */
+  retentionSweepIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -55,10 +64,12 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
     onStorageFailure: options.onStorageFailure,
     suggestContinueAsNew: { events: options.suggestContinueAsNewEvents ?? 4 * 1024, bytes: 4 * 1024 * 1024 },
     dynamicConfig: options.dynamicConfig,
+    historyCacheSize: options.historyCacheSize,
+    closedRunCacheSize: options.closedRunCacheSize,
   });
-  // Whatever the storage already holds (a restart) comes back first.
+  // Whatever the storage already holds (a restart) comes back first: the open runs.
   const recovered = await recover(engine);
-  if (recovered.runs > 0) log(`recovered ${recovered.runs} runs (${recovered.open} open) from storage`);
+  if (recovered.open > 0) log(`recovered ${recovered.open} open runs from storage`);
   // External signals and cancellations initiated before the restart and not delivered yet.
   const resumed = await engine.children.resumeExternalRequests();
   if (resumed > 0) log(`resuming ${resumed} undelivered external signals and cancellations`);
@@ -69,6 +80,15 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
       engine.saveNamespace(ns);
     }
   }
+  const sweepMs = options.retentionSweepIntervalMs ?? 60_000;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    sweeping = sweeping
+      .then(() => engine.sweepRetention())
+      .catch((err: unknown) => log(`internal error in the retention sweep: ${String(err)}`));
+  };
+  const sweepTimer = sweepMs > 0 ? setInterval(sweep, sweepMs).unref() : undefined;
+  if (sweepMs > 0) sweep();
   const ip = options.ip ?? '127.0.0.1';
   if (options.timeSkipping) engine.timeSkipping.enable();
   const grpcServer = await startGrpcServer(
@@ -87,6 +107,8 @@ export async function start(options: DevServerOptions = {}): Promise<DevServerHa
     engine,
     storage: engine.storage,
     stop: async () => {
+      clearInterval(sweepTimer);
+      await sweeping;
       engine.stop();
       await grpcServer.shutdown();
       await engine.durable().catch(() => undefined);

@@ -137,6 +137,56 @@ describe.each(implementations)('storage contract (%s)', (_name, open) => {
     expect(await storage.loadTasks()).toEqual([]);
   });
 
+  it('pages open runs by key, finds a run and a workflow id’s latest, and deletes runs closed before a time', async () => {
+    const COMPLETED = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
+    const caseRun = (key: string, startTime: number, closeTime?: number) => {
+      const m = mutation(key, 1, [1]);
+      m.execution.workflowId = 'case';
+      m.visibility.workflowId = 'case';
+      m.visibility.startTime = startTime;
+      if (closeTime !== undefined) {
+        m.execution.status = COMPLETED;
+        m.visibility.status = COMPLETED;
+        m.visibility.closeTime = closeTime;
+        m.timers = [];
+      }
+      return m;
+    };
+    await storage.commit([caseRun('r1', 100, 200), caseRun('r2', 300, 400), caseRun('r3', 500)]);
+    await storage.commit([mutation('o1', 1, [1]), mutation('o2', 1, [1])]);
+
+    const first = await storage.loadExecutions({ openOnly: true, limit: 2 });
+    expect(first.map((e) => e.runKey)).toEqual(['o1', 'o2']);
+    const next = await storage.loadExecutions({ openOnly: true, afterRunKey: 'o2', limit: 2 });
+    expect(next.map((e) => e.runKey)).toEqual(['r3']);
+    expect((await storage.loadExecution('r2'))?.status).toBe(COMPLETED);
+    expect(await storage.loadExecution('nowhere')).toBeUndefined();
+    expect((await storage.latestExecution('default', 'case'))?.runKey).toBe('r3');
+    expect(await storage.latestExecution('default', 'other-case')).toBeUndefined();
+
+    expect(await storage.deleteClosedRuns('other', 1000)).toEqual([]);
+    expect(await storage.deleteClosedRuns('default', 300)).toEqual(['r1']);
+    expect(await storage.loadExecution('r1')).toBeUndefined();
+    expect(await storage.readHistory('r1')).toEqual([]);
+    expect((await storage.listVisibility('default')).map((v) => v.runId).sort()).toEqual([
+      'o1',
+      'o2',
+      'r2',
+      'r3',
+    ]);
+    // Selected on the built-in columns a List/Count query requires.
+    const runIds = async (filter: Parameters<Storage['listVisibility']>[1]) =>
+      (await storage.listVisibility('default', filter)).map((v) => v.runId).sort();
+    expect(await runIds({ workflowIds: ['case'] })).toEqual(['r2', 'r3']);
+    expect(await runIds({ workflowIds: ['case', 'o1'], statuses: [COMPLETED] })).toEqual(['r2']);
+    expect(await runIds({ runIds: ['o2', 'r3'], workflowTypes: ['w'] })).toEqual(['o2', 'r3']);
+    expect(await runIds({ workflowTypes: ['other'] })).toEqual([]);
+    expect(await runIds({ statuses: [] })).toEqual([]);
+    // An open run is never deleted, however old.
+    expect(await storage.deleteClosedRuns('default', 10_000)).toEqual(['r2']);
+    expect((await storage.latestExecution('default', 'case'))?.runKey).toBe('r3');
+  });
+
   it('keeps namespaces with their custom search attributes', async () => {
     await storage.putNamespace({
       name: 'ns',

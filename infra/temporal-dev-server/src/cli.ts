@@ -7,6 +7,7 @@ import { IndexedValueType } from './visibility/visibility';
  * Accepts the argument forms @temporalio/testing passes to the official binaries:
  *   server start-dev --port N --namespace NS --ip IP [--db-url URL [--db-schema S]] [--db-filename F]
  *                    [--headless|--ui-port N] [--log-level L] [--dynamic-config-value K=V]...
+ *                    [--history-cache-size N] [--closed-run-cache-size N] [--retention-sweep-interval S]
  *   <port> [extra args]          (the Java test server's form)
  */
 export interface CliOptions {
@@ -23,6 +24,12 @@ export interface CliOptions {
   /** Schema of the server's tables in that database (default temporal_dev). */
   dbSchema?: string;
   logLevel: string;
+  /** Runs whose whole history stays in memory (LRU); the others are read from storage. */
+  historyCacheSize?: number;
+  /** Closed runs kept in memory once stored (LRU; default 0). */
+  closedRunCacheSize?: number;
+  /** Seconds between retention sweeps (deleting runs closed longer ago than the retention). */
+  retentionSweepIntervalSeconds?: number;
   /** The test-server form serves the TestService with time skipping. */
   timeSkipping: boolean;
   searchAttributes: Record<string, number>;
@@ -41,6 +48,11 @@ const SEARCH_ATTRIBUTE_TYPES: Record<string, number> = {
   datetime: IndexedValueType.DATETIME,
   keywordlist: IndexedValueType.KEYWORD_LIST,
 };
+
+function count(flag: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new Error(`${flag} needs a whole number, not ${text}`);
+  return Number(text);
+}
 
 export function parseArgs(argv: string[]): CliOptions {
   const options: CliOptions = {
@@ -101,6 +113,15 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--log-level':
         options.logLevel = value();
+        break;
+      case '--history-cache-size':
+        options.historyCacheSize = count(flag, value());
+        break;
+      case '--closed-run-cache-size':
+        options.closedRunCacheSize = count(flag, value());
+        break;
+      case '--retention-sweep-interval':
+        options.retentionSweepIntervalSeconds = count(flag, value());
         break;
       case '--ui-port':
       case '--ui-ip':
@@ -165,6 +186,12 @@ export async function main(argv: string[]): Promise<void> {
     timeSkipping: options.timeSkipping,
     searchAttributes: options.searchAttributes,
     dynamicConfig: options.dynamicConfig,
+    historyCacheSize: options.historyCacheSize,
+    closedRunCacheSize: options.closedRunCacheSize,
+    retentionSweepIntervalMs:
+      options.retentionSweepIntervalSeconds === undefined
+        ? undefined
+        : options.retentionSweepIntervalSeconds * 1000,
     log: verbose
       ? (line) => console.error(line)
       : (line) => line.startsWith('internal error') && console.error(line),

@@ -30,9 +30,73 @@ function compareKeys(a: number[], b: number[]): number {
   return 0;
 }
 
+/**
+ * Pending items by (time, id), earliest on top; a cancelled item stays until it reaches the top
+ * (lazy deletion), so arming and cancelling stay O(log n) with many runs' timers pending.
+ */
+class DueHeap {
+  private readonly heap: Scheduled[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(item: Scheduled): void {
+    const h = this.heap;
+    h.push(item);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(h[i], h[parent])) break;
+      [h[i], h[parent]] = [h[parent], h[i]];
+      i = parent;
+    }
+  }
+
+  peek(): Scheduled | undefined {
+    return this.heap[0];
+  }
+
+  pop(): Scheduled | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && before(h[l], h[m])) m = l;
+        if (r < h.length && before(h[r], h[m])) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m], h[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+
+  clear(): void {
+    this.heap.length = 0;
+  }
+
+  /** Only `live` items again (cancelled entries dropped). */
+  rebuild(live: Iterable<Scheduled>): void {
+    this.clear();
+    for (const item of live) this.push(item);
+  }
+}
+
+function before(a: Scheduled, b: Scheduled): boolean {
+  return a.at < b.at || (a.at === b.at && a.id < b.id);
+}
+
 export class Clock {
   private offsetMs = 0;
   private items = new Map<number, Scheduled>();
+  private readonly due = new DueHeap();
   private nextId = 1;
   private timer: NodeJS.Timeout | undefined;
   private armedFor: number | undefined;
@@ -64,21 +128,31 @@ export class Clock {
    */
   schedule(at: number, fn: () => void, sequence?: TimerSequence): number {
     const id = this.nextId++;
-    this.items.set(id, { id, at, fn, sequence });
+    const item = { id, at, fn, sequence };
+    this.items.set(id, item);
+    this.due.push(item);
     this.arm();
     return id;
   }
 
   cancel(id: number | undefined): void {
     if (id === undefined) return;
+    const item = this.items.get(id);
+    if (!item) return;
     this.items.delete(id);
+    // The heap entry stays until it comes up; it must not keep what the item referred to.
+    item.fn = () => undefined;
+    item.sequence = undefined;
+    if (this.due.size > 2 * this.items.size + 1024) this.due.rebuild(this.items.values());
   }
 
   /** The earliest pending item's time, if any. */
   nextDue(): number | undefined {
-    let min: number | undefined;
-    for (const item of this.items.values()) if (min === undefined || item.at < min) min = item.at;
-    return min;
+    for (let top = this.due.peek(); top; top = this.due.peek()) {
+      if (this.items.get(top.id) === top) return top.at;
+      this.due.pop();
+    }
+    return undefined;
   }
 
   /** Moves the clock forward (never back) and fires what became due. */
@@ -95,13 +169,16 @@ export class Clock {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.items.clear();
+    this.due.clear();
   }
 
   private fireDue(): void {
     const now = this.now();
-    const due = [...this.items.values()]
-      .filter((i) => i.at <= now)
-      .sort((a, b) => a.at - b.at || a.id - b.id);
+    const due: Scheduled[] = [];
+    for (let top = this.due.peek(); top && top.at <= now; top = this.due.peek()) {
+      this.due.pop();
+      if (this.items.get(top.id) === top) due.push(top);
+    }
     const sequencesDone = new Set<string>();
     for (const item of due) {
       const sequence = item.sequence;

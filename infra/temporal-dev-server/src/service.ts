@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { Engine, POLL_INTERVAL_MS } from './engine/engine';
+import { READ_HISTORY } from './engine/history';
 import { decodeToken } from './engine/run';
 import {
   ExecutionStatus,
@@ -11,7 +12,8 @@ import {
 import { invalidArgument, multiOperationUpdateRefused, permissionDenied, RpcError } from './errors';
 import type { TaskQueues } from './task-queues';
 import { durationMs, Msg, toTimestamp } from './proto';
-import { SYSTEM_ATTRIBUTES } from './visibility/visibility';
+import type { VisibilityRecord } from './storage/storage';
+import { SYSTEM_ATTRIBUTES, type VisibleRun } from './visibility/visibility';
 
 /** A unary handler: request in, response out; `onCancel` registers clean-up for long polls. */
 export type Handler = (request: Msg, onCancel: (fn: () => void) => void) => Promise<Msg> | Msg;
@@ -39,19 +41,71 @@ function executionInfo(engine: Engine, run: ReturnType<Engine['findRun']>): Msg 
   };
 }
 
-function listExecutions(engine: Engine, req: Msg): Msg {
+/** What List/Count see of a run: its visibility row (closed runs are in storage only). */
+interface VisibleRow extends VisibleRun {
+  record: VisibilityRecord;
+}
+
+/**
+ * The namespace's visibility rows as stored once every answered change is written; storage selects
+ * on the built-in columns the query requires (the query itself is evaluated on what comes back).
+ */
+async function visibleRuns(
+  engine: Engine,
+  namespace: string,
+  query: string | undefined,
+): Promise<VisibleRow[]> {
+  await engine.durable();
+  const filter = engine.visibility.storageFilter(query);
+  return (await engine.storage.listVisibility(namespace, filter)).map((record) => ({
+    record,
+    workflowId: record.workflowId,
+    runId: record.runId,
+    workflowType: { name: record.workflowType },
+    status: record.status,
+    startTime: record.startTime,
+    executionTime: record.executionTime,
+    closeTime: record.closeTime,
+    taskQueue: record.taskQueue,
+    nextEventId: record.historyLength + 1,
+    parent: record.parentWorkflowId === undefined ? undefined : { workflowId: record.parentWorkflowId },
+    searchAttributes: record.searchAttributes,
+  }));
+}
+
+/** A run in a List answer: from memory when the run is there, else from its visibility row. */
+function listedExecution(engine: Engine, row: VisibleRow): Msg {
+  const run = engine.runsById.get(row.runId);
+  if (run && run.workflowId === row.workflowId) return executionInfo(engine, run);
+  const r = row.record;
+  return {
+    execution: { workflowId: r.workflowId, runId: r.runId },
+    type: { name: r.workflowType },
+    startTime: toTimestamp(r.startTime),
+    closeTime: r.closeTime ? toTimestamp(r.closeTime) : undefined,
+    status: r.status,
+    historyLength: r.historyLength,
+    executionTime: toTimestamp(r.executionTime),
+    memo: r.memo,
+    searchAttributes: r.searchAttributes,
+    taskQueue: r.taskQueue,
+    stateTransitionCount: r.historyLength,
+  };
+}
+
+async function listExecutions(engine: Engine, req: Msg): Promise<Msg> {
   const namespace = engine.requireNamespace(req.namespace);
   const offset = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 0;
   if (!Number.isInteger(offset) || offset < 0) throw invalidArgument('invalid next page token');
   const { page, nextOffset } = engine.visibility.list(
     namespace,
-    engine.runsInNamespace(namespace),
+    await visibleRuns(engine, namespace, req.query),
     req.query,
     req.pageSize,
     offset,
   );
   return {
-    executions: page.map((run) => executionInfo(engine, run)),
+    executions: page.map((row) => listedExecution(engine, row)),
     nextPageToken: nextOffset === undefined ? undefined : Buffer.from(String(nextOffset)),
   };
 }
@@ -169,6 +223,15 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       onCancel(() => finish(undefined));
     });
 
+  /** A workflow or query task with its history, which may have to be read from storage. */
+  const withHistory = async (task: Msg): Promise<Msg> => {
+    const withReader = task as Msg & { [READ_HISTORY]?: () => Promise<Msg[]> };
+    const read = withReader[READ_HISTORY];
+    if (!read) return task;
+    delete withReader[READ_HISTORY];
+    return { ...task, history: { events: await read() } };
+  };
+
   /** A long poll on one of a namespace's task queues; an empty answer when nothing came in time. */
   const pollTaskQueue = async (
     queues: { poll: TaskQueues<never>['poll'] },
@@ -189,7 +252,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
         ),
       onCancel,
     );
-    return task ?? {};
+    return task ? withHistory(task) : {};
   };
 
   return {
@@ -235,25 +298,46 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       return describeNamespace(engine, engine.namespaces.get(engine.requireNamespace(name))!);
     },
 
+    /** As the real server: the retention period (and the description) can change. */
+    UpdateNamespace: (req) => {
+      const name = engine.requireNamespace(req.namespace);
+      const description = engine.namespaces.get(name)!;
+      const retention = req.config?.workflowExecutionRetentionTtl;
+      if (retention) description.config = { ...description.config, workflowExecutionRetentionTtl: retention };
+      if (req.updateInfo?.description !== undefined) {
+        description.namespaceInfo = { ...description.namespaceInfo, description: req.updateInfo.description };
+      }
+      engine.saveNamespace(name);
+      return {
+        namespaceInfo: description.namespaceInfo,
+        config: description.config,
+        isGlobalNamespace: description.isGlobalNamespace,
+      };
+    },
+
     ListNamespaces: () => ({
       namespaces: [...engine.namespaces.values()].map((d) => describeNamespace(engine, d)),
     }),
 
-    StartWorkflowExecution: (req) => {
+    StartWorkflowExecution: async (req) => {
       // Eager start (system.enableEagerWorkflowStart): the first workflow task goes to the caller,
       // started, in the answer — not when it waits for a start delay or cron time, nor for a start
       // answered with a run that already existed.
       const eager = req.requestEagerExecution === true && engine.config.enableEagerWorkflowStart;
+      // The id's latest run may be closed and only in storage (id reuse policy, request id).
+      await engine.loadRun(req.namespace, { workflowId: req.workflowId });
       const { run, started } = engine.startWorkflow(req, { eager });
+      const eagerTask = eager ? engine.workflowTasks.takeEager(run, req.identity ?? '') : undefined;
       return {
         runId: run.runId,
         started,
         status: run.status,
-        eagerWorkflowTask: eager ? engine.workflowTasks.takeEager(run, req.identity ?? '') : undefined,
+        eagerWorkflowTask: eagerTask && (await withHistory(eagerTask)),
       };
     },
 
-    SignalWithStartWorkflowExecution: (req) => {
+    SignalWithStartWorkflowExecution: async (req) => {
+      await engine.loadRun(req.namespace, { workflowId: req.workflowId });
       const namespace = engine.requireNamespace(req.namespace);
       const signal = {
         signalName: req.signalName,
@@ -275,13 +359,15 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       return { runId: run.runId, started: true };
     },
 
-    SignalWorkflowExecution: (req) => {
+    SignalWorkflowExecution: async (req) => {
+      await engine.loadRun(req.namespace, req.workflowExecution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.workflowExecution);
       engine.signal(run, req);
       return {};
     },
 
-    RequestCancelWorkflowExecution: (req) => {
+    RequestCancelWorkflowExecution: async (req) => {
+      await engine.loadRun(req.namespace, req.workflowExecution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.workflowExecution);
       if (req.firstExecutionRunId && run.firstExecutionRunId !== req.firstExecutionRunId) {
         throw new RpcError(
@@ -293,13 +379,15 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       return {};
     },
 
-    TerminateWorkflowExecution: (req) => {
+    TerminateWorkflowExecution: async (req) => {
+      await engine.loadRun(req.namespace, req.workflowExecution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.workflowExecution);
       engine.terminate(run, req.reason, req.details, req.identity);
       return {};
     },
 
-    DescribeWorkflowExecution: (req) => {
+    DescribeWorkflowExecution: async (req) => {
+      await engine.loadRun(req.namespace, req.execution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
       const pendingActivities = [...run.activities.values()].map((a) => ({
         activityId: a.activityId,
@@ -346,6 +434,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     },
 
     GetWorkflowExecutionHistory: async (req, onCancel) => {
+      await engine.loadRun(req.namespace, req.execution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
       const closeOnly = req.historyEventFilterType === HistoryEventFilterType.CLOSE_EVENT;
       if (closeOnly) {
@@ -370,7 +459,8 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
           await engine.events.waitFor(run, 5000);
         }
       }
-      const events = engine.events.read(run, from, from + pageSize);
+      const to = Math.min(from + pageSize, run.nextEventId);
+      const events = from < to ? await engine.events.readAsync(run, from, to) : [];
       const next = from + events.length;
       const more = next < run.nextEventId || (req.waitNewEvent && !run.closeEvent);
       return {
@@ -379,9 +469,11 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       };
     },
 
-    GetWorkflowExecutionHistoryReverse: (req) => {
+    GetWorkflowExecutionHistoryReverse: async (req) => {
+      await engine.loadRun(req.namespace, req.execution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
-      return { history: { events: engine.events.read(run).reverse() } };
+      const events = await engine.events.readAsync(run, 1, run.nextEventId);
+      return { history: { events: events.reverse() } };
     },
 
     PollWorkflowTaskQueue: (req, onCancel) => pollTaskQueue(engine.workflowQueues, req, onCancel),
@@ -430,6 +522,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       engine.activities.recordHeartbeat(engine.activities.byId(req), req.details),
 
     QueryWorkflow: async (req, onCancel) => {
+      await engine.loadRun(req.namespace, req.execution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
       if (!req.query?.queryType) throw invalidArgument('QueryType is not set on request.');
       if (
@@ -465,6 +558,7 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       } catch (err) {
         throw err instanceof RpcError ? multiOperationUpdateRefused(err) : err;
       }
+      await engine.loadRun(req.namespace, { workflowId: start.workflowId });
       const { run, started } = engine.startWorkflow({ ...start, namespace: req.namespace });
       const updated = await engine.updates.update(
         run,
@@ -480,7 +574,8 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       };
     },
 
-    UpdateWorkflowExecution: (req) => {
+    UpdateWorkflowExecution: async (req) => {
+      await engine.loadRun(req.namespace, req.workflowExecution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.workflowExecution);
       if (req.firstExecutionRunId && run.firstExecutionRunId !== req.firstExecutionRunId) {
         throw new RpcError(
@@ -497,11 +592,12 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       );
     },
 
-    PollWorkflowExecutionUpdate: (req) => {
+    PollWorkflowExecutionUpdate: async (req) => {
       const ref = req.updateRef ?? {};
       if (!engine.config.enableUpdateWorkflowExecution) {
         throw permissionDenied('UpdateWorkflowExecution operation is disabled on this namespace.');
       }
+      await engine.loadRun(req.namespace, ref.workflowExecution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), ref.workflowExecution);
       return engine.updates.poll(
         run,
@@ -529,7 +625,8 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
       return {};
     },
 
-    ResetStickyTaskQueue: (req) => {
+    ResetStickyTaskQueue: async (req) => {
+      await engine.loadRun(req.namespace, req.execution);
       const run = engine.findRun(engine.requireNamespace(req.namespace), req.execution);
       engine.shutdownWorker(run.namespace, run.stickyQueue);
       return {};
@@ -566,9 +663,13 @@ export function workflowServiceHandlers(engine: Engine): Record<string, Handler>
     ListWorkflowExecutions: (req) => listExecutions(engine, req),
     ScanWorkflowExecutions: (req) => listExecutions(engine, req),
 
-    CountWorkflowExecutions: (req) => {
+    CountWorkflowExecutions: async (req) => {
       const namespace = engine.requireNamespace(req.namespace);
-      const result = engine.visibility.count(namespace, engine.runsInNamespace(namespace), req.query);
+      const result = engine.visibility.count(
+        namespace,
+        await visibleRuns(engine, namespace, req.query),
+        req.query,
+      );
       return {
         count: result.count,
         groups: result.groups?.map((g) => ({

@@ -55,7 +55,13 @@ export class Children {
    * Starts a child whose Initiated event is in the parent's history (`a`: its attributes) and
    * records the outcome in the parent. Also used after a restart for a child not started yet.
    */
-  startInitiated(parent: Run, child: ChildState, a: Msg, identity: string): void {
+  async startInitiated(parent: Run, child: ChildState, a: Msg, identity: string): Promise<void> {
+    // The id's latest run may be closed and only in storage (its id reuse policy decides).
+    await this.e.loadRun(child.namespace, { workflowId: a.workflowId });
+    this.startInitiatedNow(parent, child, a, identity);
+  }
+
+  private startInitiatedNow(parent: Run, child: ChildState, a: Msg, identity: string): void {
     const namespace = child.namespace;
     const completedEventId = a.workflowTaskCompletedEventId;
     if (isClosed(parent) || child.runId !== undefined) return;
@@ -172,12 +178,11 @@ export class Children {
 
   applyParentClosePolicy(parent: Run, child: ChildState): void {
     if (!child.runId) return;
-    const first = this.e.runsById.get(child.runId);
-    if (!first) return;
-    // The child may have continued as new or been retried: the policy applies to its current run.
+    // The child may have continued as new or been retried: the policy applies to its current run
+    // (open, so in memory; its first run may have left memory when it closed).
     const run = this.e
-      .runsOf(first.namespace, first.workflowId)
-      .filter((r) => r.firstExecutionRunId === first.firstExecutionRunId)
+      .runsOf(child.namespace, child.workflowId)
+      .filter((r) => r.firstExecutionRunId === child.runId)
       .pop();
     if (!run || isClosed(run)) return;
     if (
@@ -258,13 +263,16 @@ export class Children {
     if (!run.externalRequests) run.externalRequests = new Map();
     run.externalRequests.set(request.initiatedEventId, request);
     this.e.persistence.touch(run);
-    this.e.later(() => {
+    this.e.later(async () => {
       if (this.holdExternalRequests) return;
+      if (run.externalRequests?.get(request.initiatedEventId) !== request) return;
+      const initiated = (
+        await this.e.events.readAsync(run, request.initiatedEventId, request.initiatedEventId + 1)
+      )[0];
       if (run.externalRequests?.get(request.initiatedEventId) !== request) return;
       run.externalRequests.delete(request.initiatedEventId);
       this.e.persistence.touch(run);
       if (isClosed(run)) return;
-      const initiated = this.e.events.read(run, request.initiatedEventId, request.initiatedEventId + 1)[0];
       if (request.kind === 'signal-external') {
         this.deliverSignal(
           run,

@@ -27,8 +27,9 @@ import { Children } from './children';
 import { CronSchedule } from './cron';
 import { Commands } from './commands';
 import { EventLog } from './history';
-import { HistoryStore, InMemoryHistoryStore } from './history-cache';
+import { DEFAULT_HISTORY_CACHE_SIZE, HistoryCache } from './history-cache';
 import { Persistence } from './persistence';
+import { runFromRecord } from './recovery';
 import { Queries } from './queries';
 import { TimeSkipping } from './time-skipping';
 import { Timers } from './timers';
@@ -51,6 +52,13 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** Told when writing to storage failed (see Persistence). */
   onStorageFailure?: (err: unknown) => void;
+  /** Runs whose whole history is kept in memory (LRU; default 10,000): see HistoryCache. */
+  historyCacheSize?: number;
+  /**
+   * Closed runs kept in memory once written (LRU; default 0: a closed run leaves memory when its
+   * close is stored, and is read back from storage when asked for).
+   */
+  closedRunCacheSize?: number;
 }
 
 /**
@@ -61,14 +69,18 @@ export interface EngineOptions {
  */
 export class Engine {
   readonly clock: Clock;
-  /** The working copy of every history (read while serving tasks and history pages). */
-  readonly store: HistoryStore = new InMemoryHistoryStore();
+  /** Histories: the events not yet written and those of recently used runs (see HistoryCache). */
+  readonly store: HistoryCache;
   readonly storage: Storage;
   readonly persistence: Persistence;
   readonly namespaces = new Map<string, Msg>();
-  /** namespace/workflowId → runs, oldest first. */
+  /** namespace/workflowId → the runs in memory (open ones, closed ones in use), oldest first. */
   readonly executions = new Map<string, Run[]>();
   readonly runsById = new Map<string, Run>();
+  /** Closed runs in memory, least recently used first (they leave it in trimClosedRuns). */
+  private readonly closedRuns = new Map<string, Run>();
+  private readonly closedRunCacheSize: number;
+  private trimScheduled = false;
   readonly workflowQueues: TaskQueues<WftTask>;
   readonly activityQueues: TaskQueues<ActivityTask>;
   readonly visibility = new Visibility(new SearchAttributeRegistry());
@@ -95,11 +107,14 @@ export class Engine {
       );
     this.log = options.log ?? (() => undefined);
     this.storage = options.storage ?? new InMemoryStorage();
+    this.store = new HistoryCache(this.storage, options.historyCacheSize ?? DEFAULT_HISTORY_CACHE_SIZE);
+    this.closedRunCacheSize = options.closedRunCacheSize ?? 0;
     this.persistence = new Persistence(
       this.storage,
       (run, from) => this.events.read(run, from),
       this.log,
       options.onStorageFailure,
+      (runKey, nextEventId) => this.store.durable(runKey, nextEventId),
     );
     this.config = {
       ...DEFAULT_DYNAMIC_CONFIG,
@@ -125,15 +140,16 @@ export class Engine {
 
   /**
    * Runs `fn` on a later turn of the event loop (children start, external signals: asynchronous on
-   * the real server too). A failure there is logged, never allowed to take the server down.
+   * the real server too); a step that returns a promise is pending until it settles. A failure
+   * there is logged, never allowed to take the server down.
    */
-  later(fn: () => void): void {
+  later(fn: () => unknown): void {
     // Pending work for time skipping: until it has run (a child started, a signal delivered), the
     // server is not idle, even with no task outstanding.
     this.deferredSteps++;
-    setImmediate(() => {
+    setImmediate(async () => {
       try {
-        fn();
+        await fn();
       } catch (err) {
         this.log(
           `internal error in a deferred step: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
@@ -190,6 +206,113 @@ export class Engine {
     return name;
   }
 
+  /**
+   * Brings the run a request names back into memory if it is closed and only in storage: the run
+   * named by `execution.runId`, or the workflow id's latest run. Request handlers await it before
+   * looking the run up with findRun; it stays in memory for the rest of that step at least.
+   */
+  async loadRun(namespace: string, execution: Msg | undefined): Promise<void> {
+    const workflowId: string | undefined = execution?.workflowId;
+    if (!workflowId || !this.namespaces.has(namespace)) return;
+    const runId: string | undefined = execution?.runId || undefined;
+    if (runId) {
+      const inMemory = this.runsById.get(runId);
+      if (inMemory) return this.useClosed(inMemory);
+    } else if (this.runsOf(namespace, workflowId).some((r) => !isClosed(r))) {
+      // An open run is the latest one.
+      return;
+    }
+    const record = runId
+      ? await this.storage.loadExecution(`${namespace}/${workflowId}/${runId}`)
+      : await this.storage.latestExecution(namespace, workflowId);
+    if (!record || record.namespace !== namespace || record.workflowId !== workflowId) return;
+    const known = this.runsById.get(record.runId);
+    if (known) return this.useClosed(known);
+    // Open runs are all in memory: what is only in storage is closed.
+    const closeEvent = (
+      await this.store.readAsync(record.runKey, record.nextEventId - 1, record.nextEventId)
+    )[0];
+    if (this.runsById.has(record.runId)) return this.useClosed(this.runsById.get(record.runId)!);
+    const run = runFromRecord(record, closeEvent);
+    this.adopt(run);
+    this.retire(run);
+  }
+
+  /** A closed run was used: it is the most recently used; the least used ones leave memory. */
+  private useClosed(run: Run): void {
+    if (!this.closedRuns.has(run.runId)) return;
+    this.closedRuns.delete(run.runId);
+    this.closedRuns.set(run.runId, run);
+    this.scheduleTrim();
+  }
+
+  /** A closed run whose close is stored: from now on it may leave memory. */
+  private retire(run: Run): void {
+    if (!isClosed(run) || this.runsById.get(run.runId) !== run) return;
+    this.closedRuns.delete(run.runId);
+    this.closedRuns.set(run.runId, run);
+    this.scheduleTrim();
+  }
+
+  /**
+   * After the current step (the request that loaded a run still uses it), closed runs beyond the
+   * cache size leave memory, least recently used first; not one a query is pending on or whose
+   * changes are not stored yet (it goes at a later trim).
+   */
+  scheduleTrim(): void {
+    if (this.trimScheduled) return;
+    this.trimScheduled = true;
+    setImmediate(() => {
+      this.trimScheduled = false;
+      this.trimClosedRuns();
+    });
+  }
+
+  private trimClosedRuns(): void {
+    for (const run of this.closedRuns.values()) {
+      if (this.closedRuns.size <= this.closedRunCacheSize) return;
+      if (run.queries.size > 0 || this.persistence.isDirty(run)) continue;
+      this.evict(run);
+    }
+  }
+
+  private evict(run: Run): void {
+    this.closedRuns.delete(run.runId);
+    if (this.runsById.get(run.runId) !== run) return;
+    this.runsById.delete(run.runId);
+    const key = `${run.namespace}/${run.workflowId}`;
+    const runs = (this.executions.get(key) ?? []).filter((r) => r !== run);
+    if (runs.length > 0) this.executions.set(key, runs);
+    else this.executions.delete(key);
+    this.store.forget(run.key);
+    this.persistence.forget(run);
+  }
+
+  /** Closed runs in memory now (for tests and the benchmark). */
+  get closedRunsInMemory(): number {
+    return this.closedRuns.size;
+  }
+
+  /**
+   * Deletes the runs closed longer ago than their namespace's retention period
+   * (workflowExecutionRetentionTtl; 0 keeps them), as the real server's retention timers do.
+   */
+  async sweepRetention(): Promise<number> {
+    let deleted = 0;
+    for (const [namespace, description] of this.namespaces) {
+      const retentionMs = durationMs(description.config?.workflowExecutionRetentionTtl) ?? 0;
+      if (retentionMs <= 0) continue;
+      const keys = await this.storage.deleteClosedRuns(namespace, this.clock.now() - retentionMs);
+      deleted += keys.length;
+      const gone = new Set(keys);
+      for (const run of [...this.closedRuns.values()]) {
+        if (gone.has(run.key) && run.queries.size === 0) this.evict(run);
+      }
+    }
+    if (deleted > 0) this.log(`retention: deleted ${deleted} closed runs`);
+    return deleted;
+  }
+
   runsOf(namespace: string, workflowId: string): Run[] {
     return this.executions.get(`${namespace}/${workflowId}`) ?? [];
   }
@@ -212,10 +335,6 @@ export class Engine {
 
   allRuns(): Iterable<Run> {
     return this.runsById.values();
-  }
-
-  runsInNamespace(namespace: string): Run[] {
-    return [...this.runsById.values()].filter((r) => r.namespace === namespace);
   }
 
   startWorkflow(
@@ -406,11 +525,13 @@ export class Engine {
     }
   }
 
-  /** Takes in a run loaded from storage (after a restart); runs come oldest first. */
+  /** Takes in a run loaded from storage (after a restart, or a closed run asked for). */
   adopt(run: Run): void {
     const key = `${run.namespace}/${run.workflowId}`;
-    this.executions.set(key, [...(this.executions.get(key) ?? []), run]);
+    const runs = [...(this.executions.get(key) ?? []), run].sort((a, b) => a.startTime - b.startTime);
+    this.executions.set(key, runs);
     this.runsById.set(run.runId, run);
+    this.store.adopt(run.key, run.nextEventId);
     this.persistence.restored(run);
   }
 
@@ -655,6 +776,11 @@ export class Engine {
     // A schedule waiting for this workflow to close (overlap policies) may act now.
     if (!options.continued) this.schedules.onRunClosed(run);
     this.log(`closed ${run.workflowId} run ${run.runId} with status ${statusCode}`);
+    // Once its close is stored, the run may leave memory (storage answers for it from then on).
+    this.durable().then(
+      () => this.retire(run),
+      () => undefined,
+    );
   }
 
   shutdownWorker(namespace: string, stickyQueue: string | undefined): void {

@@ -6,6 +6,12 @@ import type { Engine } from './engine';
 const HISTORY_EVENT = type('temporal.api.history.v1.HistoryEvent');
 
 /**
+ * On a task handed to a poller: reads the history it carries, which may have to come from storage
+ * (see HistoryCache). The poll handler awaits it before answering.
+ */
+export const READ_HISTORY = Symbol('read history');
+
+/**
  * The one place that appends history events. While a workflow task is running, events from
  * outside (signals, activity results, timers firing) are buffered and written after the task's
  * completion, so the worker always sees Started → Completed back to back.
@@ -71,8 +77,14 @@ export class EventLog {
     return true;
   }
 
+  /** Events in memory only (those not yet written, or of a run in the history cache). */
   read(run: Run, fromEventId = 1, toEventId?: number): Msg[] {
     return this.e.store.read(run.key, fromEventId, toEventId);
+  }
+
+  /** Events with ids in [fromEventId, toEventId), from memory or storage. */
+  readAsync(run: Run, fromEventId = 1, toEventId?: number): Promise<Msg[]> {
+    return this.e.store.readAsync(run.key, fromEventId, toEventId);
   }
 
   waitFor(run: Run, timeoutMs: number): Promise<void> {

@@ -33,6 +33,8 @@ export class Persistence {
   /** Per run: the next event id storage has (or will have, once the commit being written is done). */
   private readonly storedNextEventId = new Map<string, number>();
   private writing = false;
+  /** Runs in the commit being written. */
+  private writingKeys = new Set<string>();
   /** The latest write started. */
   private last: Promise<void> = Promise.resolve();
   /** The write that will carry the changes not yet written, for those who wait on it. */
@@ -48,10 +50,19 @@ export class Persistence {
      * commits would be refused. A durable server stops here and recovers from storage at restart.
      */
     private readonly failed: (err: unknown) => void = () => undefined,
+    /** Told, per run, when storage holds its events before `nextEventId` (a commit succeeded). */
+    private readonly committed: (runKey: string, nextEventId: number) => void = () => undefined,
   ) {}
+
+  /** Runs that left memory (see Engine.evict): a late change to one is not written. */
+  private readonly gone = new WeakSet<Run>();
 
   /** The run changed; `fromEventId` when its history changed from that event on. */
   touch(run: Run, fromEventId?: number): void {
+    if (this.gone.has(run)) {
+      this.log(`internal error: a change to ${run.key} after it left memory is not stored`);
+      return;
+    }
     this.dirty.add(run);
     if (fromEventId !== undefined) {
       const known = this.changedFrom.get(run.key);
@@ -63,6 +74,18 @@ export class Persistence {
   /** A run loaded from storage after a restart: storage is at its next event id. */
   restored(run: Run): void {
     this.storedNextEventId.set(run.key, run.nextEventId);
+  }
+
+  /** Whether the run has changes not yet written (or being written). */
+  isDirty(run: Run): boolean {
+    return this.dirty.has(run) || this.writingKeys.has(run.key);
+  }
+
+  /** The run left memory; storage holds all of it. */
+  forget(run: Run): void {
+    this.gone.add(run);
+    this.storedNextEventId.delete(run.key);
+    this.changedFrom.delete(run.key);
   }
 
   saveNamespace(record: NamespaceRecord): void {
@@ -124,9 +147,18 @@ export class Persistence {
     const waiting = this.next;
     this.next = undefined;
     this.writing = true;
+    this.writingKeys = new Set(mutations.map((m) => m.runKey));
     const result = (async () => {
       for (const record of namespaces) await this.storage.putNamespace(record);
-      if (mutations.length > 0) await this.storage.commit(mutations);
+      if (mutations.length > 0) {
+        await this.storage.commit(mutations);
+        for (const m of mutations) {
+          // Events changed again since this commit was built (a dropped speculative task) are not
+          // what storage holds.
+          const changedSince = this.changedFrom.get(m.runKey);
+          this.committed(m.runKey, Math.min(m.execution.nextEventId, changedSince ?? Infinity));
+        }
+      }
       // After the runs: a schedule never records an action whose workflow storage does not hold
       // (the other way round, a restart finds the workflow id taken and does not start it twice).
       for (const s of schedules) {
@@ -148,6 +180,7 @@ export class Persistence {
       .catch(() => undefined)
       .then(() => {
         this.writing = false;
+        this.writingKeys = new Set();
         this.flush();
       });
   }

@@ -5,6 +5,7 @@ import { notFound, RpcError } from '../errors';
 import type { Msg } from '../proto';
 import { decodeToken, encodeToken, isClosed, queueKey, type Run } from './run';
 import type { Engine } from './engine';
+import { READ_HISTORY } from './history';
 
 /**
  * Queries go to a worker as query-only tasks whenever no workflow task is outstanding (or with
@@ -25,6 +26,8 @@ export class Queries {
 
   cancel(run: Run, id: string | undefined): void {
     if (id) run.queries.delete(id);
+    // A closed run stays in memory while a query is pending on it.
+    if (isClosed(run)) this.e.scheduleTrim();
   }
 
   /** Queries go to a worker as query-only tasks whenever no workflow task is outstanding. */
@@ -60,6 +63,7 @@ export class Queries {
     q.dispatched = true;
     const sticky = !isClosed(run) && run.stickyQueue !== undefined;
     const from = sticky ? run.previousStartedEventId + 1 : 1;
+    const to = run.nextEventId;
     return {
       taskToken: encodeToken({ k: 'q', ns: run.namespace, wid: run.workflowId, rid: run.runId, q: queryId }),
       workflowExecution: { workflowId: run.workflowId, runId: run.runId },
@@ -69,13 +73,12 @@ export class Queries {
       // the real server sends it). With one, the worker buffers the query in its single slot for a
       // workflow task, where the next workflow task replaces it: the query is never answered.
       startedEventId: 0,
-      history: {
-        events: this.e.events.read(
+      [READ_HISTORY]: () =>
+        this.e.events.readAsync(
           run,
           from,
-          run.lastCompletedWftEventId ? run.lastCompletedWftEventId + 1 : undefined,
+          run.lastCompletedWftEventId ? run.lastCompletedWftEventId + 1 : to,
         ),
-      },
       query: q.query,
       workflowExecutionTaskQueue: { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
       attempt: 1,
@@ -99,6 +102,7 @@ export class Queries {
     const q = run.queries.get(id);
     if (!q) return;
     run.queries.delete(id);
+    if (isClosed(run)) this.e.scheduleTrim();
     if (result.resultType === QueryResultType.FAILED) {
       q.reject(
         new RpcError(status.INVALID_ARGUMENT, result.errorMessage || 'query failed', {

@@ -2,40 +2,42 @@ import { CLOSED_STATUSES, EventType } from '../enums';
 import type { Msg } from '../proto';
 import type { ExecutionRecord } from '../storage/storage';
 import type { Engine } from './engine';
-import { isClosed, type ActivityState, type ChildState, type Run, type UpdateState } from './run';
+import { type ActivityState, type ChildState, type Run, type UpdateState } from './run';
+
+/** Open runs read from storage per query at start. */
+const RECOVERY_PAGE = 2000;
 
 /**
  * Loads what storage holds into a freshly created engine, so that a restart of the server loses
- * nothing: namespaces and search attributes, every run with its history, and for open runs their
- * timers, timeouts, retries and queued tasks put back to work. Workers reconnect on their own and
- * get full histories (stickiness is not restored: their caches may be gone).
- *
- * Known limit: a signal or cancellation to an external workflow initiated in the last moment
- * before a crash (Initiated event stored, outcome not yet) is not re-sent.
+ * nothing: namespaces and search attributes, and the open runs' mutable state (in pages), their
+ * timers, timeouts, retries and queued tasks put back to work. Closed runs and histories stay in
+ * storage until asked for (Engine.loadRun, HistoryCache), so the time this takes grows with the
+ * open runs only. Workers reconnect on their own and get full histories (stickiness is not
+ * restored: their caches may be gone).
  */
-export async function recover(engine: Engine): Promise<{ runs: number; open: number }> {
+export async function recover(engine: Engine): Promise<{ open: number }> {
   const storage = engine.storage;
   for (const ns of await storage.loadNamespaces()) {
     engine.namespaces.set(ns.name, ns.description);
     engine.visibility.registry.add(ns.name, ns.searchAttributes);
   }
   const runs: Run[] = [];
-  for (const record of await storage.loadExecutions()) {
-    const history = await storage.readHistory(record.runKey);
-    const run = runFromRecord(record, history);
-    if (history.length > 0) engine.store.append(run.key, 1, history);
-    runs.push(run);
+  for (let afterRunKey: string | undefined; ;) {
+    const page = await storage.loadExecutions({ openOnly: true, afterRunKey, limit: RECOVERY_PAGE });
+    for (const record of page) runs.push(runFromRecord(record));
+    if (page.length < RECOVERY_PAGE) break;
+    afterRunKey = page[page.length - 1].runKey;
   }
+  // Items due at the same time fire in the order they are armed: oldest runs first.
   runs.sort((a, b) => a.startTime - b.startTime);
   for (const run of runs) engine.adopt(run);
-  const open = runs.filter((run) => !isClosed(run));
-  for (const run of open) resume(engine, run);
+  for (const run of runs) await resume(engine, run);
   // After the runs: a schedule checks which of the workflows it started still run.
   await engine.schedules.recover();
-  return { runs: runs.length, open: open.length };
+  return { open: runs.length };
 }
 
-function resume(engine: Engine, run: Run): void {
+async function resume(engine: Engine, run: Run): Promise<void> {
   engine.armRunTimeout(run);
   engine.workflowTasks.restore(run);
   for (const timerId of run.timers.keys()) engine.timers.arm(run, timerId);
@@ -43,15 +45,20 @@ function resume(engine: Engine, run: Run): void {
   for (const child of run.children.values()) {
     if (child.runId !== undefined) continue;
     // Initiated before the crash but not started yet: start it now, from its Initiated event.
-    const initiated = engine.events.read(run, child.initiatedEventId, child.initiatedEventId + 1)[0];
+    const initiated = (
+      await engine.events.readAsync(run, child.initiatedEventId, child.initiatedEventId + 1)
+    )[0];
     if (initiated?.eventType !== EventType.START_CHILD_WORKFLOW_EXECUTION_INITIATED) continue;
     const attributes = initiated.startChildWorkflowExecutionInitiatedEventAttributes as Msg;
     engine.later(() => engine.children.startInitiated(run, child, attributes, 'temporal-dev-server'));
   }
 }
 
-/** The inverse of persistence.executionRecord: a run's mutable state from its stored record. */
-function runFromRecord(record: ExecutionRecord, history: Msg[]): Run {
+/**
+ * The inverse of persistence.executionRecord: a run's mutable state from its stored record
+ * (`closeEvent`: a closed run's last event).
+ */
+export function runFromRecord(record: ExecutionRecord, closeEvent?: Msg): Run {
   const s = record.state;
   const wft = s.workflowTask as Msg | undefined;
   return {
@@ -117,7 +124,7 @@ function runFromRecord(record: ExecutionRecord, history: Msg[]): Run {
       ]),
     ),
     cancelRequested: s.cancelRequested,
-    closeEvent: CLOSED_STATUSES.has(record.status) ? history[history.length - 1] : undefined,
+    closeEvent: CLOSED_STATUSES.has(record.status) ? closeEvent : undefined,
     continuedAsNewRunId: s.continuedAsNewRunId,
     historyWaiters: [],
     historySizeBytes: s.historySizeBytes,

@@ -21,6 +21,7 @@ import {
   type WorkflowTask,
 } from './run';
 import type { Engine } from './engine';
+import { READ_HISTORY } from './history';
 
 /**
  * The workflow task state machine: scheduled → started → completed | failed | timed out, one
@@ -226,6 +227,9 @@ export class WorkflowTasks {
       });
     }
     const from = wft.sticky ? run.previousStartedEventId + 1 : 1;
+    // The events up to now do not change while the task runs (new ones are buffered).
+    const to = run.nextEventId;
+    const transientEvents = [...(wft.transientEvents ?? [])];
     return {
       taskToken: encodeToken({
         k: 'w',
@@ -240,7 +244,7 @@ export class WorkflowTasks {
       previousStartedEventId: run.previousStartedEventId,
       startedEventId: started.eventId,
       attempt: wft.attempt,
-      history: { events: [...this.e.events.read(run, from), ...(wft.transientEvents ?? [])] },
+      [READ_HISTORY]: async () => [...(await this.e.events.readAsync(run, from, to)), ...transientEvents],
       workflowExecutionTaskQueue: { name: run.taskQueue, kind: TaskQueueKind.NORMAL },
       scheduledTime: toTimestamp(wft.scheduledTime),
       startedTime: toTimestamp(wft.startedTime),

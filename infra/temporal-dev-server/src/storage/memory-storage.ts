@@ -9,7 +9,9 @@ import {
   Storage,
   TaskRecord,
   TimerRecord,
+  VisibilityFilter,
   VisibilityRecord,
+  meetsFilter,
 } from './storage';
 import { checkMutations, fromJson, toJson } from './records';
 
@@ -23,6 +25,8 @@ export class InMemoryStorage implements Storage {
   private readonly timers = new Map<string, TimerRecord[]>();
   private readonly tasks = new Map<string, TaskRecord[]>();
   private readonly visibility = new Map<string, VisibilityRecord>();
+  /** namespace/workflowId → its runs' keys (the latest run of a workflow id without a scan). */
+  private readonly byWorkflow = new Map<string, Set<string>>();
   private readonly namespaces = new Map<string, NamespaceRecord>();
   private readonly schedules = new Map<string, ScheduleRecord>();
 
@@ -45,6 +49,10 @@ export class InMemoryStorage implements Storage {
       this.timers.set(m.runKey, m.timers);
       this.tasks.set(m.runKey, m.tasks);
       this.visibility.set(m.runKey, m.visibility);
+      const workflow = `${m.visibility.namespace}/${m.visibility.workflowId}`;
+      const keys = this.byWorkflow.get(workflow) ?? new Set<string>();
+      keys.add(m.runKey);
+      this.byWorkflow.set(workflow, keys);
     }
   }
 
@@ -53,9 +61,52 @@ export class InMemoryStorage implements Storage {
     return history.slice(fromEventId - 1, toEventId === undefined ? undefined : toEventId - 1);
   }
 
-  async loadExecutions(options: { openOnly?: boolean } = {}): Promise<ExecutionRecord[]> {
-    const all = [...this.executions.values()];
-    return options.openOnly ? all.filter((e) => e.status === ExecutionStatus.RUNNING) : all;
+  async loadExecutions(
+    options: { openOnly?: boolean; afterRunKey?: string; limit?: number } = {},
+  ): Promise<ExecutionRecord[]> {
+    const after = options.afterRunKey;
+    const all = [...this.executions.values()]
+      .filter((e) => !options.openOnly || e.status === ExecutionStatus.RUNNING)
+      .filter((e) => after === undefined || e.runKey > after)
+      .sort((a, b) => (a.runKey < b.runKey ? -1 : a.runKey > b.runKey ? 1 : 0));
+    return options.limit === undefined ? all : all.slice(0, options.limit);
+  }
+
+  async loadExecution(runKey: string): Promise<ExecutionRecord | undefined> {
+    return this.executions.get(runKey);
+  }
+
+  async latestExecution(namespace: string, workflowId: string): Promise<ExecutionRecord | undefined> {
+    let latest: VisibilityRecord | undefined;
+    let latestKey: string | undefined;
+    for (const runKey of this.byWorkflow.get(`${namespace}/${workflowId}`) ?? []) {
+      const v = this.visibility.get(runKey);
+      if (!v) continue;
+      if (!latest || laterRun(v, latest)) {
+        latest = v;
+        latestKey = runKey;
+      }
+    }
+    return latestKey === undefined ? undefined : this.executions.get(latestKey);
+  }
+
+  async deleteClosedRuns(namespace: string, closedBefore: number): Promise<string[]> {
+    const keys: string[] = [];
+    for (const [runKey, v] of this.visibility) {
+      if (v.namespace === namespace && v.closeTime !== undefined && v.closeTime < closedBefore) {
+        keys.push(runKey);
+      }
+    }
+    for (const runKey of keys) {
+      const v = this.visibility.get(runKey)!;
+      this.byWorkflow.get(`${v.namespace}/${v.workflowId}`)?.delete(runKey);
+      this.visibility.delete(runKey);
+      this.executions.delete(runKey);
+      this.histories.delete(runKey);
+      this.timers.delete(runKey);
+      this.tasks.delete(runKey);
+    }
+    return keys;
   }
 
   async loadTimers(): Promise<TimerRecord[]> {
@@ -67,8 +118,8 @@ export class InMemoryStorage implements Storage {
     return queue === undefined ? all : all.filter((t) => t.queue === queue);
   }
 
-  async listVisibility(namespace: string): Promise<VisibilityRecord[]> {
-    return [...this.visibility.values()].filter((v) => v.namespace === namespace);
+  async listVisibility(namespace: string, filter?: VisibilityFilter): Promise<VisibilityRecord[]> {
+    return [...this.visibility.values()].filter((v) => v.namespace === namespace && meetsFilter(v, filter));
   }
 
   async putNamespace(record: NamespaceRecord): Promise<void> {
@@ -98,4 +149,10 @@ export class InMemoryStorage implements Storage {
   async close(): Promise<void> {
     return undefined;
   }
+}
+
+/** Later start first; at the same start time, an open run or the one closed later. */
+function laterRun(a: VisibilityRecord, b: VisibilityRecord): boolean {
+  if (a.startTime !== b.startTime) return a.startTime > b.startTime;
+  return (a.closeTime ?? Infinity) > (b.closeTime ?? Infinity);
 }

@@ -10,6 +10,7 @@ import {
   type Storage,
   type TaskRecord,
   type TimerRecord,
+  type VisibilityFilter,
   type VisibilityRecord,
 } from './storage';
 import { checkMutations, fromJson, toJson } from './records';
@@ -289,28 +290,79 @@ export class PostgresStorage implements Storage {
     return result.rows.map((r) => decode(HISTORY_EVENT, r.data));
   }
 
-  async loadExecutions(options: { openOnly?: boolean } = {}): Promise<ExecutionRecord[]> {
-    const result = await this.pool.query<{
-      run_key: string;
-      namespace: string;
-      workflow_id: string;
-      run_id: string;
-      status: number;
-      next_event_id: number;
-      state: string;
-    }>(
+  async loadExecutions(
+    options: { openOnly?: boolean; afterRunKey?: string; limit?: number } = {},
+  ): Promise<ExecutionRecord[]> {
+    // Open runs by the partial index executions_open, in run key order (pages).
+    const result = await this.pool.query<ExecutionRow>(
       `SELECT run_key, namespace, workflow_id, run_id, status, next_event_id, state::text AS state
-       FROM ${this.schema}.executions ${options.openOnly ? `WHERE status = ${ExecutionStatus.RUNNING}` : ''}`,
+       FROM ${this.schema}.executions
+       WHERE ${options.openOnly ? `status = ${ExecutionStatus.RUNNING}` : 'true'}
+         AND ($1::text IS NULL OR run_key > $1)
+       ORDER BY run_key
+       LIMIT $2`,
+      [options.afterRunKey ?? null, options.limit ?? null],
     );
-    return result.rows.map((r) => ({
-      runKey: r.run_key,
-      namespace: r.namespace,
-      workflowId: r.workflow_id,
-      runId: r.run_id,
-      status: r.status,
-      nextEventId: r.next_event_id,
-      state: fromJson(r.state),
-    }));
+    return result.rows.map(executionFromRow);
+  }
+
+  async loadExecution(runKey: string): Promise<ExecutionRecord | undefined> {
+    const result = await this.pool.query<ExecutionRow>(
+      `SELECT run_key, namespace, workflow_id, run_id, status, next_event_id, state::text AS state
+       FROM ${this.schema}.executions WHERE run_key = $1`,
+      [runKey],
+    );
+    return result.rows[0] && executionFromRow(result.rows[0]);
+  }
+
+  async latestExecution(namespace: string, workflowId: string): Promise<ExecutionRecord | undefined> {
+    const s = this.schema;
+    // At the same start time, an open run or the one closed later (a chain within one millisecond).
+    const result = await this.pool.query<ExecutionRow>(
+      `SELECT e.run_key, e.namespace, e.workflow_id, e.run_id, e.status, e.next_event_id, e.state::text AS state
+       FROM ${s}.visibility v JOIN ${s}.executions e ON e.run_key = v.run_key
+       WHERE v.namespace = $1 AND v.workflow_id = $2
+       ORDER BY v.start_time DESC, v.close_time DESC NULLS FIRST
+       LIMIT 1`,
+      [namespace, workflowId],
+    );
+    return result.rows[0] && executionFromRow(result.rows[0]);
+  }
+
+  async deleteClosedRuns(namespace: string, closedBefore: number): Promise<string[]> {
+    const s = this.schema;
+    const keys: string[] = [];
+    // In batches, each one transaction, so that a large backlog does not hold one long lock.
+    for (;;) {
+      const client = await this.pool.connect();
+      let batch: string[];
+      try {
+        await client.query('BEGIN');
+        const gone = await client.query<{ run_key: string }>(
+          `DELETE FROM ${s}.visibility WHERE run_key IN (
+             SELECT run_key FROM ${s}.visibility
+             WHERE namespace = $1 AND close_time < $2 AND status <> ${ExecutionStatus.RUNNING}
+             LIMIT 1000)
+           RETURNING run_key`,
+          [namespace, closedBefore],
+        );
+        batch = gone.rows.map((r) => r.run_key);
+        if (batch.length > 0) {
+          await client.query(`DELETE FROM ${s}.executions WHERE run_key = ANY($1)`, [batch]);
+          await client.query(`DELETE FROM ${s}.history_events WHERE run_key = ANY($1)`, [batch]);
+          await client.query(`DELETE FROM ${s}.timers WHERE run_key = ANY($1)`, [batch]);
+          await client.query(`DELETE FROM ${s}.tasks WHERE run_key = ANY($1)`, [batch]);
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+      keys.push(...batch);
+      if (batch.length < 1000) return keys;
+    }
   }
 
   async loadTimers(): Promise<TimerRecord[]> {
@@ -346,7 +398,7 @@ export class PostgresStorage implements Storage {
     }));
   }
 
-  async listVisibility(namespace: string): Promise<VisibilityRecord[]> {
+  async listVisibility(namespace: string, filter: VisibilityFilter = {}): Promise<VisibilityRecord[]> {
     const result = await this.pool.query<{
       namespace: string;
       workflow_id: string;
@@ -365,8 +417,20 @@ export class PostgresStorage implements Storage {
       `SELECT namespace, workflow_id, run_id, workflow_type, status, start_time, execution_time, close_time,
          task_queue, history_length, parent_workflow_id, memo::text AS memo,
          search_attributes::text AS search_attributes
-       FROM ${this.schema}.visibility WHERE namespace = $1 ORDER BY start_time DESC`,
-      [namespace],
+       FROM ${this.schema}.visibility
+       WHERE namespace = $1
+         AND ($2::text[] IS NULL OR workflow_id = ANY($2))
+         AND ($3::text[] IS NULL OR run_id = ANY($3))
+         AND ($4::text[] IS NULL OR workflow_type = ANY($4))
+         AND ($5::int[] IS NULL OR status = ANY($5))
+       ORDER BY start_time DESC`,
+      [
+        namespace,
+        filter.workflowIds ?? null,
+        filter.runIds ?? null,
+        filter.workflowTypes ?? null,
+        filter.statuses ?? null,
+      ],
     );
     return result.rows.map((r) => ({
       namespace: r.namespace,
@@ -464,4 +528,26 @@ async function migrate(pool: Pool, schema: string): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+interface ExecutionRow {
+  run_key: string;
+  namespace: string;
+  workflow_id: string;
+  run_id: string;
+  status: number;
+  next_event_id: number;
+  state: string;
+}
+
+function executionFromRow(r: ExecutionRow): ExecutionRecord {
+  return {
+    runKey: r.run_key,
+    namespace: r.namespace,
+    workflowId: r.workflow_id,
+    runId: r.run_id,
+    status: r.status,
+    nextEventId: r.next_event_id,
+    state: fromJson(r.state),
+  };
 }

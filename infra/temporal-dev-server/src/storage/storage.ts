@@ -1,9 +1,10 @@
 import type { Msg } from '../proto';
 
 /**
- * Durable storage behind the engine. The engine works on an in-memory copy of every open run (as
- * the real server works on its mutable-state cache) and writes each change through `commit`, one
- * transaction per batch, before it answers the request that caused it. A database implementation
+ * Durable storage behind the engine. The engine works on an in-memory copy of every open run's
+ * mutable state (as the real server works on its mutable-state cache) and writes each change
+ * through `commit`, one transaction per batch, before it answers the request that caused it.
+ * Closed runs and the histories of idle runs are read back from here when asked for. A database implementation
  * (PostgreSQL) maps each record kind to a table; the in-memory one keeps them in maps.
  *
  * Concurrency is optimistic, on the run's next event id (as the real server's conditional update
@@ -16,14 +17,33 @@ export interface Storage {
   commit(mutations: RunMutation[]): Promise<void>;
   /** Events of one run with ids in [fromEventId, toEventId). */
   readHistory(runKey: string, fromEventId?: number, toEventId?: number): Promise<Msg[]>;
-  /** The stored state of runs; `openOnly` for recovery after a restart. */
-  loadExecutions(options?: { openOnly?: boolean }): Promise<ExecutionRecord[]>;
+  /**
+   * The stored state of runs; `openOnly` for recovery after a restart. By run key: `limit` runs
+   * with keys after `afterRunKey` (a page), or all.
+   */
+  loadExecutions(options?: {
+    openOnly?: boolean;
+    afterRunKey?: string;
+    limit?: number;
+  }): Promise<ExecutionRecord[]>;
+  /** One run's stored state. */
+  loadExecution(runKey: string): Promise<ExecutionRecord | undefined>;
+  /** The latest run (by start time) of a workflow id. */
+  latestExecution(namespace: string, workflowId: string): Promise<ExecutionRecord | undefined>;
+  /**
+   * Deletes the runs of a namespace closed before `closedBefore` (retention), with their history
+   * and visibility rows; returns their keys.
+   */
+  deleteClosedRuns(namespace: string, closedBefore: number): Promise<string[]>;
   /** Due items (timers, timeouts, retries) of all runs, earliest first: what a restart re-arms. */
   loadTimers(): Promise<TimerRecord[]>;
   /** Tasks waiting in a task queue, for recovery and for backlog counts. */
   loadTasks(queue?: string): Promise<TaskRecord[]>;
-  /** Visibility rows of a namespace (List/Count filter them with the query language). */
-  listVisibility(namespace: string): Promise<VisibilityRecord[]>;
+  /**
+   * Visibility rows of a namespace, those matching `filter` if given (List/Count filter them
+   * further with the query language).
+   */
+  listVisibility(namespace: string, filter?: VisibilityFilter): Promise<VisibilityRecord[]>;
   putNamespace(record: NamespaceRecord): Promise<void>;
   loadNamespaces(): Promise<NamespaceRecord[]>;
   /** Writes a schedule's whole state (created or changed). */
@@ -92,6 +112,28 @@ export interface TaskRecord {
   queue: string;
   scheduledEventId: number;
   attempt: number;
+}
+
+/**
+ * Conditions on a visibility row's own columns that a List/Count query implies (each: the row's
+ * value is one of these), so storage can select with its indexes instead of returning every row.
+ */
+export interface VisibilityFilter {
+  workflowIds?: string[];
+  runIds?: string[];
+  workflowTypes?: string[];
+  statuses?: number[];
+}
+
+/** Whether a row meets the filter (the in-memory form of what PostgreSQL selects). */
+export function meetsFilter(row: VisibilityRecord, filter: VisibilityFilter | undefined): boolean {
+  if (!filter) return true;
+  return (
+    (!filter.workflowIds || filter.workflowIds.includes(row.workflowId)) &&
+    (!filter.runIds || filter.runIds.includes(row.runId)) &&
+    (!filter.workflowTypes || filter.workflowTypes.includes(row.workflowType)) &&
+    (!filter.statuses || filter.statuses.includes(row.status))
+  );
 }
 
 export interface VisibilityRecord {

@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { RpcError } from '../errors';
 import { enumMap, Msg } from '../proto';
 import { fieldsOf, matches, parseQuery, QueryError, type Expr, type Value } from '../query-language/query';
+import type { VisibilityFilter } from '../storage/storage';
 
 export const IndexedValueType = enumMap('IndexedValueType', 'INDEXED_VALUE_TYPE_', [
   'TEXT',
@@ -168,8 +169,54 @@ function normalize(expr: Expr | undefined, typeOf: (field: string) => number | u
   }
 }
 
+/** The built-in attributes storage can select on, and the filter field each goes to. */
+const FILTER_FIELDS: Record<string, keyof VisibilityFilter> = {
+  WorkflowId: 'workflowIds',
+  RunId: 'runIds',
+  WorkflowType: 'workflowTypes',
+  ExecutionStatus: 'statuses',
+};
+
 export class Visibility {
   constructor(readonly registry: SearchAttributeRegistry) {}
+
+  /**
+   * What storage can select before the query is evaluated: the `=` and `IN` conditions on
+   * built-in columns that the whole query requires (found through its top-level ANDs). Rows
+   * outside it cannot match; the rest are still checked with the whole query.
+   */
+  storageFilter(query: string | undefined): VisibilityFilter {
+    let where: Expr | undefined;
+    try {
+      where = parseQuery(query).where;
+    } catch {
+      // The query is refused when it is evaluated, with the reason.
+      return {};
+    }
+    const filter: VisibilityFilter = {};
+    const add = (field: string, values: Value[]) => {
+      const key = FILTER_FIELDS[field];
+      if (!key || filter[key]) return;
+      if (key === 'statuses') {
+        filter.statuses = values.map((v) => STATUS_NAMES.indexOf(String(v))).filter((n) => n > 0);
+      } else {
+        (filter as Record<string, string[]>)[key] = values.map(String);
+      }
+    };
+    const visit = (expr: Expr | undefined) => {
+      if (!expr) return;
+      if (expr.kind === 'and') {
+        visit(expr.left);
+        visit(expr.right);
+      } else if (expr.kind === 'cmp' && expr.op === '=') {
+        add(expr.field, [expr.value]);
+      } else if (expr.kind === 'in' && !expr.negated) {
+        add(expr.field, expr.values);
+      }
+    };
+    visit(where);
+    return filter;
+  }
 
   private attribute(namespace: string, run: VisibleRun, field: string): Value | Value[] | undefined {
     switch (field) {
