@@ -9,6 +9,7 @@ import { DevServerHandle, start } from '../../infra/temporal-dev-server';
 import { shanghaiDate } from '../../workflows/calendar/working-days';
 import { usccCheckCharacter } from '../../workflows/registry/identifiers';
 import { startTestApi, TestApi } from '../support/api';
+import { eventually } from '../support/eventually';
 
 /**
  * The whole stack for API tests of the objection procedure: the Temporal-compatible dev server
@@ -57,20 +58,7 @@ export async function startObjectionStack(): Promise<ObjectionStack> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CaseFile = Record<string, any> & { status: string; case: Record<string, any> | null };
 
-/** Polls until `ok` holds (the read model follows the workflow asynchronously). */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { eventually };
 
 export const OFFICE = '叶县民政局';
 export const JURISDICTION = 'yexian-mz';

@@ -7,16 +7,7 @@ import { DevServerHandle, start } from '../../infra/temporal-dev-server';
 import type { CalendarChangeProgress } from '../../workflows/calendar-change/calendar-change-fan-out';
 import { startTestApi, TestApi } from '../support/api';
 import type { stepWithPlan } from './workflows';
-
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { eventually } from '../support/eventually';
 
 const TASK_QUEUE = 'deadlines';
 

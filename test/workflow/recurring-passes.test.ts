@@ -23,16 +23,7 @@ import { nextQuarter, previousQuarter, quarterAt, reportCutoff } from '../../wor
 import { createTimeSkippingEnv } from '../dev-server/support';
 import { createTestDatabase } from '../support/database';
 import { recordHistory } from '../support/replay';
-
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { eventually } from '../support/eventually';
 
 describe('the scheduled passes of the registry maintenance and the quarterly reports, and the platform relay', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -15,16 +15,7 @@ import {
 import { DevServerHandle, start } from '../../infra/temporal-dev-server';
 import { usccCheckCharacter } from '../../workflows/registry/identifiers';
 import { createTestDatabase } from '../support/database';
-
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { eventually } from '../support/eventually';
 
 describe('registry maintenance workflow (the system acts, nobody has to look)', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -16,18 +16,9 @@ import {
   stepSettledQuery,
   stopClockSignal,
 } from './workflows';
+import { eventually } from '../support/eventually';
 
 const endOfDay = (date: string) => new Date(Date.parse(`${date}T23:59:59.999+08:00`)).toISOString();
-
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** B1: an extension that arrives while the step clock is re-planning must not be lost. */
 describe('step clock re-planning', () => {
