@@ -90,6 +90,7 @@ export async function startStack(
         onNotice: events.notice,
         // Its fail-stop on a lost PostgreSQL (or any crash) is not the end of the service.
         supervised: true,
+        retentionDays: config.temporal.embeddedRetentionDays,
       });
       stops.push(() => temporal.stop());
       temporalAddress = temporal.address;

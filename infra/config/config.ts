@@ -70,6 +70,14 @@ const envSchema = z.object({
     .default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('credit-procedures'),
   EMBEDDED_TEMPORAL_PORT: port('EMBEDDED_TEMPORAL_PORT', 7233),
+  // How long the embedded engine keeps a closed case's workflow history (the case file, its
+  // timeline and the audit trail are in PostgreSQL for good).
+  EMBEDDED_TEMPORAL_RETENTION_DAYS: z.coerce
+    .number({ invalid_type_error: 'EMBEDDED_TEMPORAL_RETENTION_DAYS must be a number of days' })
+    .int('EMBEDDED_TEMPORAL_RETENTION_DAYS must be a whole number of days')
+    .min(1, 'EMBEDDED_TEMPORAL_RETENTION_DAYS must be between 1 and 3650')
+    .max(3650, 'EMBEDDED_TEMPORAL_RETENTION_DAYS must be between 1 and 3650')
+    .default(30),
   START_WORKER: flag.default('true'),
 
   PLATFORM_WEBHOOK_URL: z
@@ -107,6 +115,8 @@ export interface AppConfig {
     namespace: string;
     taskQueue: string;
     embeddedPort: number;
+    /** Days the embedded dev server keeps closed runs (its namespace's retention). */
+    embeddedRetentionDays: number;
     startWorker: boolean;
   };
   auth: {
@@ -173,6 +183,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       embeddedPort: env.EMBEDDED_TEMPORAL_PORT,
+      embeddedRetentionDays: env.EMBEDDED_TEMPORAL_RETENTION_DAYS,
       startWorker: env.START_WORKER,
     },
     platform: { webhookUrl: env.PLATFORM_WEBHOOK_URL },

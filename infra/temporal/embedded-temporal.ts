@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { commandOf, identityOf, stillRunning, stopProcess, type ProcessIdentity } from '../process-identity';
 
 export interface EmbeddedTemporalOptions {
@@ -18,6 +19,11 @@ export interface EmbeddedTemporalOptions {
   /** Receives what an operator should see (in Chinese), e.g. a stale server being stopped. */
   onNotice?: (line: string) => void;
   readyTimeoutMs?: number;
+  /**
+   * Days the namespace keeps a closed run (its history), set with UpdateNamespace once the server
+   * answers; the server's own default is 1 day, as the real dev server's. Unset: left as it is.
+   */
+  retentionDays?: number;
   /**
    * Start the server again when it exits without being asked to (its fail-stop on a lost
    * PostgreSQL, a crash, the OOM killer), as systemd's Restart=always would: after 1 s, then with
@@ -252,6 +258,12 @@ async function launchDevServer(
       const connection = await Connection.connect({ address, connectTimeout: '1s' });
       try {
         await connection.workflowService.getSystemInfo({});
+        if (options.retentionDays !== undefined) {
+          await connection.workflowService.updateNamespace({
+            namespace: options.namespace,
+            config: { workflowExecutionRetentionTtl: msToTs(`${options.retentionDays} days`) },
+          });
+        }
       } finally {
         await connection.close();
       }

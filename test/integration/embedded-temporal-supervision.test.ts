@@ -95,6 +95,32 @@ describe('embedded Temporal dev server supervision', () => {
     handle = undefined;
   });
 
+  it('keeps closed runs for the configured retention, set again on a server its supervisor restarted', async () => {
+    const retentionDays = async (address: string) => {
+      const connection = await Connection.connect({ address });
+      try {
+        const { config } = await connection.workflowService.describeNamespace({ namespace: 'default' });
+        return Number(config?.workflowExecutionRetentionTtl?.seconds ?? 0) / 86_400;
+      } finally {
+        await connection.close();
+      }
+    };
+    handle = await startEmbeddedTemporal({
+      port: await findFreePort(),
+      namespace: 'default',
+      dataDir,
+      supervised: true,
+      retentionDays: 30,
+    });
+    expect(await retentionDays(handle.address)).toBe(30);
+    const exited = exitOf(handle);
+    handle.process.kill('SIGKILL');
+    await exited;
+    // In memory, the restarted server begins with its own default namespace (1 day).
+    await waitUntil('the server restarted', () => handle!.restarts() === 1);
+    expect(await retentionDays(handle.address)).toBe(30);
+  });
+
   it('leaves an unsupervised server down, and supervise(true) takes effect for the next exit', async () => {
     const port = await findFreePort();
     handle = await startEmbeddedTemporal({

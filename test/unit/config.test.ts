@@ -12,6 +12,7 @@ describe('typed configuration', () => {
     expect(config.auth.embeddedKeys).toBe(true);
     expect(config.auth.privateKeyFile).toBe('/srv/app/.data/auth/jwt-private.pem');
     expect(config.http.trustProxy).toBe(false);
+    expect(config.temporal.embeddedRetentionDays).toBe(30);
     expect(config.throttle.lookup).toEqual({ perClientPerMinute: 10, perSubjectPerHour: 20 });
   });
 
@@ -40,6 +41,8 @@ describe('typed configuration', () => {
     ['THROTTLE_LOOKUP_PER_MINUTE', '0', /THROTTLE_LOOKUP_PER_MINUTE must be at least 1/],
     ['THROTTLE_PUBLIC_PER_SUBJECT_PER_HOUR', 'many', /THROTTLE_PUBLIC_PER_SUBJECT_PER_HOUR/],
     ['TRUST_PROXY', 'every proxy!', /TRUST_PROXY must be a hop count/],
+    ['EMBEDDED_TEMPORAL_RETENTION_DAYS', '0', /EMBEDDED_TEMPORAL_RETENTION_DAYS must be between 1 and 3650/],
+    ['EMBEDDED_TEMPORAL_RETENTION_DAYS', '1.5', /EMBEDDED_TEMPORAL_RETENTION_DAYS must be a whole number/],
   ])('fails fast naming %s when it is %j', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
