@@ -176,15 +176,15 @@ interface BulkOutcome {
 }
 
 /**
- * Stores `count` closed runs with SQL, while no server runs on the database (the server holds a
- * history cache and the open runs in memory; rows written under a running one would be unknown to
- * it only until read, but nothing else may commit beside it). Each is a copy of the template run
- * (`bulkWorkflowId(0)`, completed through the server): its executions row, visibility row and
- * history events, byte for byte what the server wrote, with the workflow id and run id replaced
- * wherever they occur: in the run key, the state JSON, the visibility row, and inside the encoded
- * events (hex-level replacement; the new ids have the template's lengths, so no protobuf length
- * prefix changes). Batches of 50,000 runs, each one transaction, then ANALYZE, as a database that
- * grew over years has statistics.
+ * Stores `count` closed runs with SQL, while no server runs on the database: the rows are new runs,
+ * so no cache of a running server could hold a stale copy of them, but stopped, the server cannot
+ * commit beside the load, and its next start is the restart measured on them. Each is a copy of the
+ * template run (`bulkWorkflowId(0)`, completed through the server): its executions row, visibility
+ * row and history events, byte for byte what the server wrote, with the workflow id and run id
+ * replaced wherever they occur: in the run key, the state JSON, the visibility row, and inside the
+ * encoded events (hex-level replacement; the new ids have the template's lengths, so no protobuf
+ * length prefix changes). Batches of 50,000 runs, each one transaction, then ANALYZE, as a database
+ * that grew over years has statistics.
  */
 async function storeBulkClosedRuns(dbUrl: string, count: number): Promise<BulkOutcome> {
   const db = new Pool({ connectionString: dbUrl, max: 1 });
