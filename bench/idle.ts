@@ -251,14 +251,24 @@ async function storeBulkClosedRuns(dbUrl: string, count: number): Promise<BulkOu
        FROM ids CROSS JOIN ${SCHEMA}.history_events t WHERE t.run_key = $5`,
     ];
     const batch = 50_000;
-    for (let lo = 1; lo <= count; lo += batch) {
-      const hi = Math.min(count, lo + batch - 1);
-      await db.query('BEGIN');
-      for (const sql of statements) {
-        await db.query(sql, [lo, hi, template.workflowId, template.runId, template.runKey]);
+    const client = await db.connect();
+    try {
+      for (let lo = 1; lo <= count; lo += batch) {
+        const hi = Math.min(count, lo + batch - 1);
+        await client.query('BEGIN');
+        for (const sql of statements) {
+          await client.query(sql, [lo, hi, template.workflowId, template.runId, template.runKey]);
+        }
+        await client.query('COMMIT');
+        console.log(
+          `bulk closed stored: ${hi}/${count} (${Math.round((performance.now() - from) / 1000)} s)`,
+        );
       }
-      await db.query('COMMIT');
-      console.log(`bulk closed stored: ${hi}/${count} (${Math.round((performance.now() - from) / 1000)} s)`);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
     }
     await db.query(`ANALYZE ${SCHEMA}.executions, ${SCHEMA}.visibility, ${SCHEMA}.history_events`);
     return {
@@ -383,6 +393,10 @@ export async function runIdle(options: { quick: boolean }): Promise<BenchOutcome
   const open = Number(arg('open', options.quick ? '2000' : '100000'));
   const closed = Number(arg('closed', options.quick ? '1000' : '20000'));
   const closedBulk = Number(arg('closed-bulk', '0'));
+  // Bulk workflow ids keep the template's length: 9 digits.
+  if (!Number.isInteger(closedBulk) || closedBulk < 0 || closedBulk > 999_999_999) {
+    throw new Error(`--closed-bulk ${closedBulk}: a whole number up to 999,999,999`);
+  }
   const historyCacheSize = arg('history-cache-size', '');
   const probes = options.quick ? 50 : 200;
   const database = await benchDatabase(arg('db-url', ''));
