@@ -52,26 +52,40 @@ export function dueAfter(at: string, n: number, calendar: CalendarData): string 
 }
 
 /**
+ * How the figures count working days between two instants: on the calendar (walking its days,
+ * `workingDays`), or with a counter of the same answers (the board's WorkingDayCounter).
+ */
+export type WorkingDaysCount = CalendarData | ((from: Date | string, to: Date | string) => number);
+
+const countWith = (count: WorkingDaysCount) =>
+  typeof count === 'function'
+    ? count
+    : (from: Date | string, to: Date | string) => workingDays(from, to, count);
+
+/** The row's instants the working-day figures read. */
+export type DueRow = Pick<FigureRow, 'stepDueAt' | 'caseDueAt' | 'overdue' | 'receivedAt' | 'closedAt'>;
+
+/**
  * How many working days an overdue case is over at `at`: from its current step's due time, or the
  * whole case's when that is the one passed; 0 on the day it fell due.
  */
-export function workingDaysOver(row: FigureRow, at: string, calendar: CalendarData): number | null {
+export function workingDaysOver(row: DueRow, at: string, count: WorkingDaysCount): number | null {
   if (row.closedAt || !row.overdue) return null;
   const passed = [row.stepDueAt, row.caseDueAt]
     .filter((d): d is Date => !!d && d.getTime() < Date.parse(at))
     .sort((a, b) => a.getTime() - b.getTime())[0];
-  return passed ? Math.max(0, workingDays(passed, at, calendar)) : 0;
+  return passed ? Math.max(0, countWith(count)(passed, at)) : 0;
 }
 
 /** Working days left at `at` to the current step's due time (negative once passed). */
-export function workingDaysLeft(row: FigureRow, at: string, calendar: CalendarData): number | null {
+export function workingDaysLeft(row: DueRow, at: string, count: WorkingDaysCount): number | null {
   if (row.closedAt || !row.stepDueAt) return null;
-  return workingDays(at, row.stepDueAt, calendar);
+  return countWith(count)(at, row.stepDueAt);
 }
 
 /** Age of a case in working days: received to closed, or to `at` while open. */
-export function ageInWorkingDays(row: FigureRow, at: string, calendar: CalendarData): number {
-  return workingDays(row.receivedAt, row.closedAt ?? at, calendar);
+export function ageInWorkingDays(row: DueRow, at: string, count: WorkingDaysCount): number {
+  return countWith(count)(row.receivedAt, row.closedAt ?? at);
 }
 
 /** Ageing buckets of open cases, in working days since receipt. */

@@ -1,4 +1,9 @@
-import type { FigureRow } from '../../../activities/supervision/supervision-figures';
+import {
+  ageInWorkingDays,
+  workingDaysLeft,
+  workingDaysOver,
+  type DueRow,
+} from '../../../activities/supervision/supervision-figures';
 import { dayNumberToDate, isWorkingDay, type CalendarData } from '../../../workflows/calendar';
 
 /**
@@ -94,25 +99,18 @@ export function spanOf(instants: Iterable<Date | string | null | undefined>): Da
 
 /**
  * A case's working-day figures at `at`, by the rules of activities/supervision/supervision-figures
- * (`workingDaysOver`, `workingDaysLeft`, `ageInWorkingDays`) on a counter; the unit test
- * test/unit/supervision-working-day-counter.test.ts holds the two to the same answers.
+ * counted on the counter; the unit test test/unit/supervision-working-day-counter.test.ts holds
+ * the counter to the calendar's answers.
  */
 export function caseWorkingDays(
-  row: Pick<FigureRow, 'stepDueAt' | 'caseDueAt' | 'overdue' | 'receivedAt' | 'closedAt'>,
+  row: DueRow,
   at: string,
   days: WorkingDayCounter,
 ): { workingDaysOver: number | null; workingDaysLeft: number | null; ageWorkingDays: number } {
-  const atMs = Date.parse(at);
-  let over: number | null = null;
-  if (!row.closedAt && row.overdue) {
-    const passed = [row.stepDueAt, row.caseDueAt]
-      .filter((d): d is Date => !!d && d.getTime() < atMs)
-      .sort((x, y) => x.getTime() - y.getTime())[0];
-    over = passed ? Math.max(0, days.between(passed, at)) : 0;
-  }
+  const count = (from: Date | string, to: Date | string) => days.between(from, to);
   return {
-    workingDaysOver: over,
-    workingDaysLeft: row.closedAt || !row.stepDueAt ? null : days.between(at, row.stepDueAt),
-    ageWorkingDays: days.between(row.receivedAt, row.closedAt ?? at),
+    workingDaysOver: workingDaysOver(row, at, count),
+    workingDaysLeft: workingDaysLeft(row, at, count),
+    ageWorkingDays: ageInWorkingDays(row, at, count),
   };
 }
