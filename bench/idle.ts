@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { Connection } from '@temporalio/client';
 import { Pool } from 'pg';
@@ -18,6 +17,7 @@ import {
   type LatencySummary,
   type Line,
 } from './harness';
+import { peakRssMiB as peakRssOf, rssMiB as rssOf } from './peer-proc';
 
 const { CommandType } = temporal.api.enums.v1;
 
@@ -50,15 +50,6 @@ const SCHEMA = 'temporal_dev';
 const bulkWorkflowId = (i: number) => `bulk-closed-${String(i).padStart(9, '0')}`;
 /** A run id for bulk run i, a UUID like the server's own (the same length as the template's). */
 const BULK_RUN_ID_SQL = (i: string) => `md5('bulk-closed-' || ${i})::uuid::text`;
-
-function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(field));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0);
-}
-
-const mib = (kib: number) => Math.round((kib / 1024) * 10) / 10;
 
 interface Server {
   child: ChildProcess;
@@ -331,7 +322,7 @@ async function measureWithBulk(
       startRequest(WORKFLOW_TYPE_IDLE, 'after-bulk-restart'),
     );
     const restartSeconds = (performance.now() - restartFrom) / 1000;
-    const rssAfterRestartMiB = mib(statusKiB(server.child.pid!, 'VmRSS'));
+    const rssAfterRestartMiB = rssOf(server.child.pid!);
 
     const workflowId = bulkWorkflowId(count);
     const db = new Pool({ connectionString: dbUrl, max: 1 });
@@ -367,7 +358,7 @@ async function measureWithBulk(
       );
       recordMs(startOneMore, performance.now() - s);
     }
-    const rssAfterProbesMiB = mib(statusKiB(server.child.pid!, 'VmRSS'));
+    const rssAfterProbesMiB = rssOf(server.child.pid!);
     console.log(
       `with ${count} bulk closed runs: restart ${restartSeconds.toFixed(1)} s, RSS ${rssAfterRestartMiB} MiB, ` +
         `${workflowId} served: ${served}, database ${size.totalMiB} MiB`,
@@ -438,8 +429,8 @@ export async function runIdle(options: { quick: boolean }): Promise<BenchOutcome
   worker.stop();
   // Let the last commits and the collector settle before reading the resident set.
   await new Promise((r) => setTimeout(r, 5000));
-  const rssMiB = mib(statusKiB(server.child.pid!, 'VmRSS'));
-  const peakRssMiB = mib(statusKiB(server.child.pid!, 'VmHWM'));
+  const rssMiB = rssOf(server.child.pid!);
+  const peakRssMiB = peakRssOf(server.child.pid!);
   console.log(`server RSS with ${open} open idle and ${closed} closed: ${rssMiB} MiB (peak ${peakRssMiB})`);
 
   // Start one more, one at a time (no worker: it stays waiting for its first task).
@@ -466,7 +457,7 @@ export async function runIdle(options: { quick: boolean }): Promise<BenchOutcome
     execution: { workflowId: 'closed-0' },
   });
   const closedServed = described.workflowExecutionInfo?.status === 2;
-  const rssAfterRestartMiB = mib(statusKiB(server.child.pid!, 'VmRSS'));
+  const rssAfterRestartMiB = rssOf(server.child.pid!);
   console.log(
     `restart to serving: ${restartSeconds.toFixed(1)} s; RSS after restart ${rssAfterRestartMiB} MiB`,
   );
