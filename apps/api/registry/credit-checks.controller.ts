@@ -10,7 +10,7 @@ import type { Registry } from '../../../activities/registry';
 import type { StoredCreditCheck } from '../../../activities/registry/credit-check';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
-import { displayCode, revealsFor } from './disclosure';
+import { displayCode, revealsSubject } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
 import { CreditCheckListQueryDto, CreditCheckQueryDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
@@ -71,11 +71,7 @@ export class CreditChecksController {
   /** Whether `principal` sees the full 居民身份证号码 of the subject `code` (disclosure.ts). */
   private async reveals(principal: Principal, code: string): Promise<boolean> {
     const { subject } = await this.registry.subjects.getByCode(code);
-    return revealsFor(
-      principal,
-      await this.registry.records.departmentsHolding(subject.id),
-      subject.jurisdiction,
-    );
+    return revealsSubject(principal, subject, this.registry.records);
   }
 
   /**
@@ -87,11 +83,7 @@ export class CreditChecksController {
     if (check.subject.kind !== 'natural-person' || code.includes('*')) return check;
     const { subject } = await this.registry.subjects.getByCode(code);
     if (subject.idType !== 'resident-id') return check;
-    const reveal = revealsFor(
-      principal,
-      await this.registry.records.departmentsHolding(subject.id),
-      subject.jurisdiction,
-    );
+    const reveal = await revealsSubject(principal, subject, this.registry.records);
     return reveal ? check : { ...check, subject: { ...check.subject, code: displayCode(subject, false) } };
   }
 }

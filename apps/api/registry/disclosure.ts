@@ -39,7 +39,7 @@ export function revealsOnRecord(principal: Principal, record: Pick<CreditRecord,
 }
 
 /** Full numbers of a subject (its own code and its persons'), given the departments holding records on it. */
-export function revealsFor(
+function revealsFor(
   principal: Principal,
   departmentsHoldingRecords: readonly string[],
   subjectJurisdiction?: string | null,
@@ -55,6 +55,15 @@ export function revealsFor(
     principal.department !== undefined &&
     departmentsHoldingRecords.includes(principal.department)
   );
+}
+
+/** revealsFor a registered subject, reading the departments that hold records on it. */
+export async function revealsSubject(
+  principal: Principal,
+  subject: Pick<CreditSubject, 'id' | 'jurisdiction'>,
+  records: { departmentsHolding(subjectId: string): Promise<string[]> },
+): Promise<boolean> {
+  return revealsFor(principal, await records.departmentsHolding(subject.id), subject.jurisdiction);
 }
 
 export function displayCode(subject: Pick<CreditSubject, 'code' | 'idType'>, reveal: boolean): string {

@@ -16,7 +16,7 @@ import type { Principal } from '../auth/roles';
 import { DIRECTORY, jurisdictionByCode } from '../../../workflows/reference/directory';
 import { badRequest } from '../common/errors';
 import { ApiBodyExample } from '../common/openapi';
-import { revealsFor } from './disclosure';
+import { revealsSubject } from './disclosure';
 import { RegistryErrorFilter } from './registry-error.filter';
 import { RegisterSubjectDto, SubjectQueryDto } from './registry.schemas';
 import { REGISTRY } from './registry.token';
@@ -75,7 +75,10 @@ export class SubjectsController {
       actor: principal.sub,
     });
     if (!created) res.status(200);
-    return { created, ...subjectView(view, await this.reveal(principal, view.subject)) };
+    return {
+      created,
+      ...subjectView(view, await revealsSubject(principal, view.subject, this.registry.records)),
+    };
   }
 
   @Get()
@@ -84,7 +87,8 @@ export class SubjectsController {
   async list(@Query() query: SubjectQueryDto, @CurrentPrincipal() principal: Principal) {
     const subjects = await this.registry.subjects.list(query);
     const items = [];
-    for (const s of subjects) items.push(subjectSummary(s, await this.reveal(principal, s)));
+    for (const s of subjects)
+      items.push(subjectSummary(s, await revealsSubject(principal, s, this.registry.records)));
     return { items };
   }
 
@@ -95,17 +99,6 @@ export class SubjectsController {
   @ApiNotFoundResponse({ description: 'SUBJECT_NOT_FOUND' })
   async get(@Param('code') code: string, @CurrentPrincipal() principal: Principal) {
     const view = await this.registry.subjects.getByCode(code);
-    return subjectView(view, await this.reveal(principal, view.subject));
-  }
-
-  private async reveal(
-    principal: Principal,
-    subject: { id: string; jurisdiction: string | null },
-  ): Promise<boolean> {
-    return revealsFor(
-      principal,
-      await this.registry.records.departmentsHolding(subject.id),
-      subject.jurisdiction,
-    );
+    return subjectView(view, await revealsSubject(principal, view.subject, this.registry.records));
   }
 }
