@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { CASE_PROCEDURES } from '../../../activities';
 import { CalendarStore } from '../../../activities/calendar/calendar-store';
 import { CaseIndexRow } from '../../../infra/database/entities/case/case-index.entity';
@@ -87,11 +87,24 @@ export class SupervisionService {
     principal: Principal,
     query: Pick<BoardQuery, 'procedure' | 'status' | 'department' | 'jurisdiction'>,
   ): SelectQueryBuilder<CaseIndexRow> {
+    return this.narrowed(
+      this.dataSource.getRepository(CaseIndexRow).createQueryBuilder('c'),
+      principal,
+      query,
+    );
+  }
+
+  /**
+   * The principal's scope and the board's filters on `c`: a query of `case_index` or of
+   * `case_count` (migration 1763857800000), which has the columns they test.
+   */
+  private narrowed<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    principal: Principal,
+    query: Pick<BoardQuery, 'procedure' | 'status' | 'department' | 'jurisdiction'>,
+  ): SelectQueryBuilder<T> {
     const scope = scopeCondition(scopeOf(principal), SCOPE_COLUMNS);
-    const qb = this.dataSource
-      .getRepository(CaseIndexRow)
-      .createQueryBuilder('c')
-      .where(scope.sql, scope.params);
+    qb.where(scope.sql, scope.params);
     if (query.procedure) qb.andWhere('c.procedure IN (:...procedure)', { procedure: query.procedure });
     if (query.status) qb.andWhere('c.status IN (:...status)', { status: query.status });
     if (query.department) qb.andWhere(':department = ANY(c.departments)', { department: query.department });
@@ -183,19 +196,25 @@ export class SupervisionService {
    * order of countsByProcedureDepartmentStatus (activities/supervision/supervision-figures).
    */
   async counts(principal: Principal, query: BoardQuery) {
-    // One pass in SQL: the cases grouped by what the counts need of them (a few thousand groups
-    // at most for 100k cases), each group then counted for every department it involves.
-    const groups = await this.filtered(principal, query)
+    // The cases grouped by what the counts need of them, read from case_count (how many cases
+    // share each key, kept by triggers on case_index: a few hundred rows, not every case of the
+    // scope), each group then counted for every department it involves.
+    const groups = await this.narrowed(
+      this.dataSource.createQueryBuilder().from('case_count', 'c'),
+      principal,
+      query,
+    )
       .select('c.procedure', 'procedure')
       .addSelect('c.status', 'status')
       .addSelect('MIN(c.status_name)', 'statusName')
       .addSelect('c.departments', 'departments')
-      .addSelect('c.closed_at IS NULL', 'open')
-      .addSelect('COUNT(*)::int', 'count')
+      .addSelect('c.open', 'open')
+      .addSelect('SUM(c.cases)::int', 'count')
       .groupBy('c.procedure')
       .addGroupBy('c.status')
       .addGroupBy('c.departments')
-      .addGroupBy('c.closed_at IS NULL')
+      .addGroupBy('c.open')
+      .having('SUM(c.cases) > 0')
       .getRawMany<{
         procedure: string;
         status: string;

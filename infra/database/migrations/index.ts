@@ -16,6 +16,7 @@ import { IdempotentAction1763857300000 } from './1763857300000-idempotent-action
 import { QuarterlyReport1763857500000 } from './1763857500000-quarterly-report';
 import { SupervisionIndexes1763857600000 } from './1763857600000-supervision-indexes';
 import { ListExitRecordDeleted1763857700000 } from './1763857700000-list-exit-record-deleted';
+import { CaseCount1763857800000 } from './1763857800000-case-count';
 
 /**
  * Every migration, in order. Schema changes happen only through migrations (never `synchronize`);
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   QuarterlyReport1763857500000,
   SupervisionIndexes1763857600000,
   ListExitRecordDeleted1763857700000,
+  CaseCount1763857800000,
 ];
