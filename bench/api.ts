@@ -221,7 +221,7 @@ async function profiledIf<T>(targeted: boolean, c: Components, phase: () => Prom
 
 export async function runApi(options: { quick: boolean }): Promise<BenchOutcome> {
   const perPhase = (clients: number) =>
-    options.quick ? Math.max(10, clients * 2) : Math.max(200, clients * 20);
+    options.quick ? Math.max(10, clients * 2) : Math.max(100, clients * 10);
   const warmUp = options.quick ? 5 : 50;
   console.log('api: starting PostgreSQL, the dev server, the worker and the API …');
   const c = await startComponents();
