@@ -43,6 +43,8 @@ import { runSupervision } from './supervision';
 
 const BENCHMARKS = ['engine', 'api', 'supervision', 'escalation', 'peer', 'server-only', 'idle'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
+/** Engine throughput, workflows/s (issue #20; bench/temporal.ts's own table keeps its storage's target). */
+const ENGINE_TARGET = 150;
 /** The whole of `npm run bench -- all` within, in minutes (issue #20). */
 const ALL_TARGET_MINUTES = 20;
 
@@ -82,8 +84,8 @@ async function runEngine(options: { quick: boolean }): Promise<BenchOutcome> {
     {
       measure: `completed workflows/s (${storage}, ${t.workflows} workflows, ${t.concurrency} in flight)`,
       figure: String(t.workflowsPerSecond),
-      target: `≥ ${result.targets.workflowsPerSecond}`,
-      met: t.workflowsPerSecond >= result.targets.workflowsPerSecond,
+      target: `≥ ${ENGINE_TARGET}`,
+      met: t.workflowsPerSecond >= ENGINE_TARGET,
     },
     {
       measure: 'start-to-complete latency p50 / p95 / p99',
