@@ -8,7 +8,7 @@ import { createTestDatabase } from '../support/database';
  * board's counts, kept by statement triggers. Whatever the writes to `case_index` — inserts of
  * several rows, the publications' INSERT … ON CONFLICT DO UPDATE (some rows new, some moving key,
  * some keeping it), updates, deletes, truncation — its non-zero rows are exactly the GROUP BY of
- * `case_index` over that key.
+ * `case_index` over that key (a negative count is non-zero, so it fails the comparison too).
  */
 
 const KEY = `jurisdiction, office_department, provider_department, procedure, status, status_name, departments`;
@@ -104,9 +104,5 @@ describe('case_count', () => {
       }),
       { numRuns: 60 },
     );
-  });
-
-  it('never holds a negative count', async () => {
-    expect(await dataSource.query(`SELECT * FROM case_count WHERE cases < 0`)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * What a case is counted by on the board (SupervisionService.counts) and what the board's scopes
- * and filters narrow the count to (case-scope.ts, SupervisionService.filtered): the key of a
+ * and filters narrow the count to (case-scope.ts, SupervisionService.narrowed): the key of a
  * `case_count` row. `open` is `closed_at IS NULL` of the case.
  */
 const KEY = [
