@@ -116,6 +116,8 @@ export async function startStack(
         taskQueue: config.temporal.taskQueue,
         dataSource,
         platformWebhookUrl: config.platform.webhookUrl,
+        cachedWorkflows: config.temporal.cachedWorkflows,
+        compression: config.temporal.compression,
       });
       const done = worker.run();
       done.catch((err: unknown) => events.log?.(`worker stopped with an error: ${String(err)}`));

@@ -15,6 +15,10 @@ export interface CreditWorkerOptions {
   /** Push registry changes to this webhook; unset: the local platform_sink table. */
   platformWebhookUrl?: string;
   logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Workflows kept in memory between tasks; undefined: the SDK's default (from the heap size). */
+  cachedWorkflows?: number;
+  /** gzip on gRPC requests (a remote cluster) or none (the dev server on this machine). */
+  compression?: 'gzip' | 'none';
 }
 
 export interface CreditWorker extends WorkerStatusSource {
@@ -39,13 +43,17 @@ export async function createCreditWorker(options: CreditWorkerOptions): Promise<
     Runtime.install({ logger: new DefaultLogger(options.logLevel ?? 'WARN', maskedLogLine) });
     runtimeInstalled = true;
   }
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await NativeConnection.connect({
+    address: options.address,
+    grpcCompression: { codec: options.compression ?? 'gzip' },
+  });
   await ensureSearchAttributes(connection, options.namespace);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath: require.resolve('../../workflows'),
+    ...(options.cachedWorkflows !== undefined ? { maxCachedWorkflows: options.cachedWorkflows } : {}),
     activities: createActivities({
       dataSource: options.dataSource,
       platformAdapter: options.platformWebhookUrl

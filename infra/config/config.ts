@@ -79,6 +79,21 @@ const envSchema = z.object({
     .max(3650, 'EMBEDDED_TEMPORAL_RETENTION_DAYS must be between 1 and 3650')
     .default(30),
   START_WORKER: flag.default('true'),
+  // Workflows the worker keeps in memory between their tasks (0: none). A fired timer of a case
+  // that is not cached first replays its history; unset: the SDK's default from the heap size.
+  WORKER_CACHED_WORKFLOWS: z.coerce
+    .number({ invalid_type_error: 'WORKER_CACHED_WORKFLOWS must be a number of workflows' })
+    .int('WORKER_CACHED_WORKFLOWS must be a whole number')
+    .min(0, 'WORKER_CACHED_WORKFLOWS must be between 0 and 1000000')
+    .max(1_000_000, 'WORKER_CACHED_WORKFLOWS must be between 0 and 1000000')
+    .optional(),
+  // gzip on the worker's gRPC requests; unset: none to a server on this machine (the embedded dev
+  // server, or TEMPORAL_ADDRESS on a loopback address: compression is only CPU), else gzip.
+  TEMPORAL_GRPC_COMPRESSION: z
+    .enum(['gzip', 'none'], {
+      errorMap: () => ({ message: 'TEMPORAL_GRPC_COMPRESSION must be gzip or none' }),
+    })
+    .optional(),
 
   PLATFORM_WEBHOOK_URL: z
     .string()
@@ -118,6 +133,10 @@ export interface AppConfig {
     /** Days the embedded dev server keeps closed runs (its namespace's retention). */
     embeddedRetentionDays: number;
     startWorker: boolean;
+    /** Workflows the worker caches; undefined: the SDK's default. */
+    cachedWorkflows?: number;
+    /** The worker's gRPC compression. */
+    compression: 'gzip' | 'none';
   };
   auth: {
     publicKeyFile: string;
@@ -140,6 +159,13 @@ export class ConfigError extends Error {
 function trustProxy(value: string): false | number | string {
   if (/^\d+$/.test(value)) return Number(value) === 0 ? false : Number(value);
   return value;
+}
+
+/** True for the embedded dev server (no address) and for a loopback host:port. */
+function onThisMachine(address: string | undefined): boolean {
+  if (address === undefined) return true;
+  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
@@ -185,6 +211,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       embeddedPort: env.EMBEDDED_TEMPORAL_PORT,
       embeddedRetentionDays: env.EMBEDDED_TEMPORAL_RETENTION_DAYS,
       startWorker: env.START_WORKER,
+      cachedWorkflows: env.WORKER_CACHED_WORKFLOWS,
+      compression: env.TEMPORAL_GRPC_COMPRESSION ?? (onThisMachine(env.TEMPORAL_ADDRESS) ? 'none' : 'gzip'),
     },
     platform: { webhookUrl: env.PLATFORM_WEBHOOK_URL },
     auth: {

@@ -14,6 +14,21 @@ describe('typed configuration', () => {
     expect(config.http.trustProxy).toBe(false);
     expect(config.temporal.embeddedRetentionDays).toBe(30);
     expect(config.throttle.lookup).toEqual({ perClientPerMinute: 10, perSubjectPerHour: 20 });
+    expect(config.temporal.compression).toBe('none');
+    expect(config.temporal.cachedWorkflows).toBeUndefined();
+  });
+
+  it("compresses the worker's gRPC only to a Temporal server on another machine", () => {
+    const at = (TEMPORAL_ADDRESS: string, more: Record<string, string> = {}) =>
+      loadConfig({ TEMPORAL_ADDRESS, ...more }).temporal.compression;
+    expect(at('temporal.internal:7233')).toBe('gzip');
+    expect(at('10.0.0.5:7233')).toBe('gzip');
+    expect(at('127.0.0.1:7233')).toBe('none');
+    expect(at('localhost:7233')).toBe('none');
+    expect(at('[::1]:7233')).toBe('none');
+    expect(at('127.0.0.1:7233', { TEMPORAL_GRPC_COMPRESSION: 'gzip' })).toBe('gzip');
+    expect(at('temporal.internal:7233', { TEMPORAL_GRPC_COMPRESSION: 'none' })).toBe('none');
+    expect(loadConfig({ WORKER_CACHED_WORKFLOWS: '20000' }).temporal.cachedWorkflows).toBe(20000);
   });
 
   it('switches to external PostgreSQL and Temporal when their addresses are set', () => {
@@ -43,6 +58,9 @@ describe('typed configuration', () => {
     ['TRUST_PROXY', 'every proxy!', /TRUST_PROXY must be a hop count/],
     ['EMBEDDED_TEMPORAL_RETENTION_DAYS', '0', /EMBEDDED_TEMPORAL_RETENTION_DAYS must be between 1 and 3650/],
     ['EMBEDDED_TEMPORAL_RETENTION_DAYS', '1.5', /EMBEDDED_TEMPORAL_RETENTION_DAYS must be a whole number/],
+    ['WORKER_CACHED_WORKFLOWS', '-1', /WORKER_CACHED_WORKFLOWS must be between 0 and 1000000/],
+    ['WORKER_CACHED_WORKFLOWS', 'lots', /WORKER_CACHED_WORKFLOWS must be a number/],
+    ['TEMPORAL_GRPC_COMPRESSION', 'brotli', /TEMPORAL_GRPC_COMPRESSION must be gzip or none/],
   ])('fails fast naming %s when it is %j', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

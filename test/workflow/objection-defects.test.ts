@@ -1,4 +1,5 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import {
   extendUpdate,
   forwardUpdate,
@@ -30,6 +31,24 @@ const settled = <T>(p: Promise<T>) =>
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );
+
+/** The notify activities a case scheduled whose dedupe key matches, with the task that scheduled each. */
+async function notifyCommands(
+  handle: WorkflowHandle,
+  matches: (dedupeKey: string) => boolean,
+): Promise<Array<{ recipient: string; task: string }>> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const a = e.activityTaskScheduledEventAttributes;
+    if (a?.activityType?.name !== 'notify') return [];
+    const input = defaultPayloadConverter.fromPayload<{ dedupeKey: string; recipient: string }>(
+      a.input!.payloads![0],
+    );
+    return matches(input.dedupeKey)
+      ? [{ recipient: input.recipient, task: String(a.workflowTaskCompletedEventId) }]
+      : [];
+  });
+}
 
 const XZ = { jurisdiction: 'xinzheng-mz', office: '新郑市民政局', provider: '新郑市市场监督管理局' };
 const YX = { jurisdiction: 'yexian-mz', office: '叶县民政局', provider: '叶县民政局' };
@@ -193,7 +212,15 @@ describe('objection defects stay fixed', () => {
     expect(closed.status).toBe('closed');
     expect(closed.overdue).toBe(false);
     await handle.result();
+    // The overdue notice to the assignee and the one to the supervisor go out in one workflow task.
+    const overdueNotices = await notifyCommands(handle, (key) => key.includes(':due:'));
+    expect(overdueNotices.map((n) => n.recipient).sort()).toEqual(
+      [`supervisor@${YX.office}`, expect.any(String)].sort(),
+    );
+    expect(new Set(overdueNotices.map((n) => n.task)).size).toBe(1);
     await recordHistories([handle, child], 'objection', 'B5 case limit chases the reply');
+    // The history of the same scenario with the notices sent together (the file above is older).
+    await recordHistories([handle], 'objection', 'B5 case limit chases the reply staff told together');
   });
 
   it('B6: an extension sent with the provider reply leaves the case consistent', async () => {

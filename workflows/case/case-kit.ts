@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -46,6 +47,12 @@ const { notify, publishCase } = proxyActivities<
 });
 
 /** A deep copy for answers and the read model (the sandbox has no structuredClone). */
+/**
+ * Patch id: a notice to several staff members is sent as concurrent activities (one workflow task
+ * for all of them) instead of one after the other (docs/workflow-versioning.md).
+ */
+export const STAFF_NOTICES_TOGETHER_PATCH = 'case-kit-staff-notices-together';
+
 export const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Refusal codes of a procedure's updates (the API maps them to HTTP statuses). */
@@ -631,9 +638,14 @@ export class CaseKit<S extends CaseBase, Action extends string> {
     recipients: string[],
     notice: { kind: string; title: string; body: string },
   ): Promise<void> {
-    for (const recipient of recipients) {
-      await this.tell(`${key}:${recipient}`, { channel: 'internal', recipient }, notice);
+    const tell = (recipient: string) =>
+      this.tell(`${key}:${recipient}`, { channel: 'internal', recipient }, notice);
+    if (recipients.length > 1 && patched(STAFF_NOTICES_TOGETHER_PATCH)) {
+      // All at once: one round trip for an overdue case's assignee and supervisor, not one each.
+      await Promise.all(recipients.map(tell));
+      return;
     }
+    for (const recipient of recipients) await tell(recipient);
   }
 
   /**
