@@ -192,7 +192,11 @@ export async function runEscalation(options: { quick: boolean }): Promise<BenchO
     };
     worker = await startNode(
       'worker',
-      profile ? ['--cpu-prof', `--cpu-prof-dir=${workerDir}`] : [],
+      [
+        // The heap to hold the cache: measured ~0.5 MiB per cached objection case (README).
+        `--max-old-space-size=${Math.max(4096, cachedWorkflows + 2048)}`,
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${workerDir}`] : []),
+      ],
       ['apps/worker/main.ts'],
       env,
       '✔ Worker',
@@ -347,6 +351,14 @@ export async function runEscalation(options: { quick: boolean }): Promise<BenchO
     const waveLimitMs = Number(arg('wave-timeout', options.quick ? '600' : '1800')) * 1000;
     const load: number[][] = [];
     for (;;) {
+      for (const [name, p] of [
+        ['worker', worker],
+        ['dev server', server],
+      ] as const) {
+        if (p.proc.exitCode !== null || p.proc.signalCode !== null) {
+          throw new Error(`the ${name} exited during the wave:\n${p.output().slice(-4000)}`);
+        }
+      }
       const t0 = Date.now();
       const e = await board('/api/supervision/escalations');
       const t1 = Date.now();

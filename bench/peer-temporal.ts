@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const client = new Client({ connection: await Connection.connect({ address }) });
   const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address }),
+    // As the service's worker to a server on this machine (TEMPORAL_GRPC_COMPRESSION unset): no gzip.
+    connection: await NativeConnection.connect({ address, grpcCompression: { codec: 'none' } }),
     taskQueue: 'bench-peer',
     workflowsPath: require.resolve('./workflows'),
     activities,

@@ -81,7 +81,8 @@ async function main(): Promise<void> {
   const { child, address } = await startServer(database?.url);
   const client = new Client({ connection: await Connection.connect({ address }) });
   const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address }),
+    // As the service's worker to a server on this machine (TEMPORAL_GRPC_COMPRESSION unset): no gzip.
+    connection: await NativeConnection.connect({ address, grpcCompression: { codec: 'none' } }),
     taskQueue: 'bench',
     workflowsPath: require.resolve('./workflows'),
     activities,
