@@ -193,7 +193,8 @@ export async function runEscalation(options: { quick: boolean }): Promise<BenchO
     worker = await startNode(
       'worker',
       [
-        // The heap to hold the cache: measured ~0.5 MiB per cached objection case (README).
+        // The heap to hold the cache: ~0.8 MiB per cached objection case measured, so 1 MiB each
+        // and 2 GiB for the rest (README).
         `--max-old-space-size=${Math.max(4096, cachedWorkflows + 2048)}`,
         ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${workerDir}`] : []),
       ],

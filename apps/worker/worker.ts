@@ -17,8 +17,8 @@ export interface CreditWorkerOptions {
   logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Workflows kept in memory between tasks; undefined: the SDK's default (from the heap size). */
   cachedWorkflows?: number;
-  /** gzip on gRPC requests (a remote cluster) or none (the dev server on this machine). */
-  compression?: 'gzip' | 'none';
+  /** gzip on gRPC requests (a remote cluster) or none (a server on this machine): config.temporal.compression. */
+  compression: 'gzip' | 'none';
 }
 
 export interface CreditWorker extends WorkerStatusSource {
@@ -45,7 +45,7 @@ export async function createCreditWorker(options: CreditWorkerOptions): Promise<
   }
   const connection = await NativeConnection.connect({
     address: options.address,
-    grpcCompression: { codec: options.compression ?? 'gzip' },
+    grpcCompression: { codec: options.compression },
   });
   await ensureSearchAttributes(connection, options.namespace);
   const worker = await Worker.create({

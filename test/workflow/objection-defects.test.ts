@@ -214,9 +214,8 @@ describe('objection defects stay fixed', () => {
     await handle.result();
     // The overdue notice to the assignee and the one to the supervisor go out in one workflow task.
     const overdueNotices = await notifyCommands(handle, (key) => key.includes(':due:'));
-    expect(overdueNotices.map((n) => n.recipient).sort()).toEqual(
-      [`supervisor@${YX.office}`, expect.any(String)].sort(),
-    );
+    expect(overdueNotices).toHaveLength(2);
+    expect(overdueNotices.map((n) => n.recipient)).toContain(`supervisor@${YX.office}`);
     expect(new Set(overdueNotices.map((n) => n.task)).size).toBe(1);
     await recordHistories([handle, child], 'objection', 'B5 case limit chases the reply');
     // The history of the same scenario with the notices sent together (the file above is older).

@@ -46,13 +46,13 @@ const { notify, publishCase } = proxyActivities<
   retry: { initialInterval: '2s', maximumInterval: '5m' },
 });
 
-/** A deep copy for answers and the read model (the sandbox has no structuredClone). */
 /**
  * Patch id: a notice to several staff members is sent as concurrent activities (one workflow task
  * for all of them) instead of one after the other (docs/workflow-versioning.md).
  */
 export const STAFF_NOTICES_TOGETHER_PATCH = 'case-kit-staff-notices-together';
 
+/** A deep copy for answers and the read model (the sandbox has no structuredClone). */
 export const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Refusal codes of a procedure's updates (the API maps them to HTTP statuses). */
